@@ -1,0 +1,11 @@
+DROP TABLE jobs;
+DROP TABLE organisation_terms;
+DROP TABLE organisation_members;
+DROP TABLE organisations;
+DROP TABLE vocabulary_terms;
+DROP TABLE invitations;
+DROP TABLE login_attempts;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE instance_settings;

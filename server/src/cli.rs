@@ -1,0 +1,318 @@
+//! The `mutual` command line: `serve`, `migrate`, `config check` and `admin …`. Admin
+//! commands work on the configured database directly, without the server running.
+//! Output is for people; errors say what to do next.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Args, Parser, Subcommand};
+
+use crate::accounts::{self, NewAccount, Role, Status};
+use crate::config::Config;
+use crate::organisations::{self, MemberRole, ProfileInput};
+use crate::startup::{prepare_database, Application};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mutual",
+    version,
+    about = "Mutual: federated peer learning for personalised support"
+)]
+pub struct Cli {
+    /// A TOML configuration file (settings there are overridden by MUTUAL_* variables).
+    #[arg(long, global = true, env = "MUTUAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Manage accounts and organisations without the server running.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check the configuration and list every problem found.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an active account; the password is read from standard input.
+    CreateUser(CreateUser),
+    /// Create an organisation.
+    CreateOrg(CreateOrg),
+    /// Make a person an editor (or reviewer) of an organisation.
+    AddEditor(AddEditor),
+    /// Create a personal API token and print it (shown only once).
+    CreateToken {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "Created with the command line")]
+        name: String,
+    },
+    /// List every account.
+    ListUsers,
+    /// Approve an account that is waiting for approval.
+    Approve {
+        #[arg(long)]
+        user: String,
+    },
+    /// Change someone's role on this instance.
+    SetRole {
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_parser = ["admin", "moderator", "member"])]
+        role: String,
+    },
+    /// Create an invitation code for sign-up by invitation.
+    CreateInvite {
+        #[arg(long, default_value_t = 14)]
+        days: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub email: String,
+    /// Read the password from standard input (so it stays out of shell history).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    #[arg(long, default_value = "member", value_parser = ["admin", "moderator", "member"])]
+    pub role: String,
+    #[arg(long, default_value = "")]
+    pub display_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateOrg {
+    #[arg(long)]
+    pub handle: String,
+    #[arg(long)]
+    pub name: String,
+    /// ISO 3166 code, e.g. FI, CA or GB-SCT.
+    #[arg(long)]
+    pub country: String,
+    #[arg(long, default_value = "provider")]
+    pub kind: String,
+    /// Language codes, comma-separated.
+    #[arg(long, default_value = "en", value_delimiter = ',')]
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddEditor {
+    #[arg(long)]
+    pub org: String,
+    #[arg(long)]
+    pub user: String,
+    /// Also allow this person to approve content for publishing.
+    #[arg(long)]
+    pub reviewer: bool,
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    Config::load(cli.config.as_deref()).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        anyhow!(
+            "the configuration has {} problem(s):\n{}\nRun `mutual config check` after fixing them.",
+            problems.len(),
+            list.join("\n")
+        )
+    })
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => Ok(config_check(&cli)),
+        Command::Serve => serve(load_config(&cli)?),
+        Command::Migrate => {
+            let config = load_config(&cli)?;
+            crate::telemetry::init(config.log_format);
+            prepare_database(&config)?;
+            println!(
+                "The {} database is up to date.",
+                config.database.backend().name()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command } => {
+            let config = load_config(&cli)?;
+            admin(&config, command)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn config_check(cli: &Cli) -> ExitCode {
+    match Config::load(cli.config.as_deref()) {
+        Ok(config) => {
+            println!("The configuration is valid.");
+            println!("  data folder:  {}", config.data_dir.display());
+            println!(
+                "  database:     {} ({})",
+                config.database.redacted(),
+                config.database.backend().name()
+            );
+            println!("  listening on: {}", config.listen);
+            println!("  public URL:   {}", config.public_url);
+            println!("  sign-up:      {}", config.registration.as_str());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            println!("The configuration has {} problem(s):", problems.len());
+            for problem in &problems {
+                println!("  - {problem}");
+            }
+            println!("Settings come from built-in defaults, then the --config TOML file, then MUTUAL_* environment variables.");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(async move {
+        let app = Application::build(config.clone()).await?;
+        let admins = {
+            let db = app.db();
+            db.run(|conn| accounts::count_admins(conn).map_err(crate::db::DbError::from))
+                .await?
+        };
+        println!("Mutual is running at {}", config.public_url);
+        println!("  listening on {} with {}", config.listen, config.database.backend().name());
+        if admins == 0 {
+            println!();
+            println!("There is no administrator yet. Create one with:");
+            println!("  echo 'a long password' | mutual admin create-user --username admin --email you@example.org --role admin --password-stdin");
+            println!("(with cargo: cargo run --release -- admin create-user …)");
+        }
+        app.run_until_stopped().await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<()> {
+    let db = prepare_database(config)?;
+    let mut conn = db.get()?;
+    let conn = &mut *conn;
+    match command {
+        AdminCommand::CreateUser(args) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("could not read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let role =
+                Role::parse(&args.role).ok_or_else(|| anyhow!("unknown role {}", args.role))?;
+            let input = NewAccount {
+                username: args.username.clone(),
+                email: args.email.clone(),
+                display_name: args.display_name.clone(),
+                password,
+                reason: None,
+            };
+            let user = accounts::create_account(conn, &input, role, Status::Active)?;
+            println!(
+                "Created {} ({}) with role {}.",
+                user.username, user.email, user.role
+            );
+        }
+        AdminCommand::CreateOrg(args) => {
+            let input = ProfileInput {
+                name: args.name.clone(),
+                country: args.country.clone(),
+                kind: args.kind.clone(),
+                languages: args.languages.clone(),
+                ..ProfileInput::default()
+            };
+            match organisations::create(conn, &args.handle, &input, None) {
+                Ok(org) => println!(
+                    "Created organisation {} ({}).",
+                    org.profile.name, org.handle
+                ),
+                Err(organisations::OrganisationError::Invalid(errors)) => {
+                    let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+                    bail!("the organisation was not created:\n{}", list.join("\n"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        AdminCommand::AddEditor(args) => {
+            let role = if args.reviewer {
+                MemberRole::Reviewer
+            } else {
+                MemberRole::Editor
+            };
+            organisations::add_member_by_name(conn, &args.org, &args.user, role)?;
+            println!("{} is now {} of {}.", args.user, role.as_str(), args.org);
+        }
+        AdminCommand::CreateToken { user, name } => {
+            let found = accounts::find_by_username(conn, user)?
+                .ok_or_else(|| anyhow!("no account named {user}"))?;
+            let (_, plain) = accounts::tokens::create(conn, &found.id, name)?;
+            println!("{plain}");
+        }
+        AdminCommand::ListUsers => {
+            let users = accounts::list_users(conn)?;
+            println!(
+                "{:<24} {:<32} {:<10} {:<10} created",
+                "username", "email", "role", "status"
+            );
+            for user in users {
+                println!(
+                    "{:<24} {:<32} {:<10} {:<10} {}",
+                    user.username,
+                    user.email,
+                    user.role,
+                    user.status,
+                    user.created_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+        }
+        AdminCommand::Approve { user } => {
+            let found = accounts::find_by_username(conn, user)?
+                .ok_or_else(|| anyhow!("no account named {user}"))?;
+            accounts::approve(conn, &found.id)?;
+            println!("Approved {user}.");
+        }
+        AdminCommand::SetRole { user, role } => {
+            let found = accounts::find_by_username(conn, user)?
+                .ok_or_else(|| anyhow!("no account named {user}"))?;
+            let role = Role::parse(role).ok_or_else(|| anyhow!("unknown role {role}"))?;
+            accounts::set_role(conn, &found.id, role)?;
+            println!("{user} is now {}.", role.as_str());
+        }
+        AdminCommand::CreateInvite { days } => {
+            let code = accounts::create_invitation(conn, None, (*days).clamp(1, 365))?;
+            println!("{code}");
+        }
+    }
+    Ok(())
+}

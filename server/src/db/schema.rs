@@ -1,0 +1,154 @@
+// Hand-written to match migrations/{sqlite,postgres}; `tests/storage.rs` checks both databases agree.
+
+diesel::table! {
+    instance_settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        status -> Text,
+        sign_up_reason -> Nullable<Text>,
+        locale -> Nullable<Text>,
+        created_at -> Timestamp,
+        approved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Text,
+        username -> Text,
+        client_ip -> Text,
+        succeeded -> Bool,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        code_hash -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_by -> Nullable<Text>,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    vocabulary_terms (vocabulary, slug) {
+        vocabulary -> Text,
+        slug -> Text,
+        label -> Text,
+        description -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        handle -> Text,
+        name -> Text,
+        summary -> Text,
+        country -> Text,
+        regions -> Text,
+        languages -> Text,
+        kind -> Text,
+        hosts_events -> Bool,
+        accessibility_statement -> Text,
+        contact_email -> Nullable<Text>,
+        contact_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_members (organisation_id, user_id) {
+        organisation_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_terms (organisation_id, relation, slug) {
+        organisation_id -> Text,
+        relation -> Text,
+        vocabulary -> Text,
+        slug -> Text,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        dedupe_key -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(organisation_members -> organisations (organisation_id));
+diesel::joinable!(organisation_members -> users (user_id));
+diesel::joinable!(organisation_terms -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    instance_settings,
+    users,
+    sessions,
+    api_tokens,
+    login_attempts,
+    invitations,
+    vocabulary_terms,
+    organisations,
+    organisation_members,
+    organisation_terms,
+    jobs,
+);

@@ -1,0 +1,19 @@
+//! Mutual: a self-hostable, federated peer-learning server for organisations that
+//! provide personalised support. Each top-level module is one capability; its module
+//! comment says what it owns and what it must not touch.
+
+pub mod accounts;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod jobs;
+pub mod maintenance;
+pub mod organisations;
+pub mod startup;
+pub mod taxonomy;
+pub mod telemetry;
+pub mod web;
+
+/// The version shown in NodeInfo, `/healthz` and `mutual --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

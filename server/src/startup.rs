@@ -1,0 +1,135 @@
+//! Start-up as a function tests can call: `Application::build` opens and migrates the
+//! database, starts the job workers, binds the listener (port 0 in tests) and returns the
+//! running application. `main` only adds telemetry and configuration around it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::jobs::{Registry, Runner};
+use crate::web::{self, AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("could not listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("could not create the data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("could not set up the templates: {0}")]
+    Templates(String),
+}
+
+/// Opens the database, applies pending migrations and seeds the vocabularies.
+pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
+    let db = Db::open(&config.database, config.database_max_connections)?;
+    let applied = db.migrate()?;
+    for name in &applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let mut conn = db.get()?;
+    crate::taxonomy::seed(&mut conn).map_err(DbError::from)?;
+    Ok(db)
+}
+
+/// Every job kind this server knows how to run.
+pub fn job_registry() -> Registry {
+    let mut registry = Registry::new();
+    crate::maintenance::register(&mut registry);
+    registry
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+    shutdown: watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let db = {
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || prepare_database(&config))
+                .await
+                .map_err(|_| StartupError::Db(DbError::Cancelled))??
+        };
+        let state = AppState::new(db.clone(), Arc::new(config.clone()))
+            .await
+            .map_err(StartupError::Templates)?;
+
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let runner = Runner::new(
+            db.clone(),
+            job_registry(),
+            chrono::Duration::seconds(i64::from(config.jobs.lease_seconds)),
+            Duration::from_millis(config.jobs.poll_interval_ms),
+        );
+        let mut workers = runner.spawn(config.jobs.workers, shutdown_rx.clone());
+        workers.push(tokio::spawn(schedule_maintenance(db.clone(), shutdown_rx)));
+
+        let listener = TcpListener::bind(config.listen).map_err(|source| StartupError::Bind {
+            address: config.listen.to_string(),
+            source,
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let server = web::server(state, listener).map_err(|source| StartupError::Bind {
+            address: config.listen.to_string(),
+            source,
+        })?;
+        Ok(Application {
+            port,
+            server,
+            db,
+            shutdown,
+            workers,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> Db {
+        self.db.clone()
+    }
+
+    /// Serves until the server stops (Ctrl-C or SIGTERM), then stops the workers.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.shutdown.send(true);
+        for worker in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        result
+    }
+}
+
+async fn schedule_maintenance(db: Db, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::maintenance::schedule(&db).await {
+            tracing::warn!(error = %e, "could not schedule maintenance");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The administrators' page: approve sign-ups, change roles, suspend, invite.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{html, page, redirect};
+use crate::accounts::{self, AccountError, Role, Status};
+use crate::db::DbError;
+use crate::web::auth::{require_admin, RequireUser};
+use crate::web::csrf::Form;
+use crate::web::error::{AppError, PageError};
+use crate::web::templates::render;
+use crate::web::AppState;
+
+async fn render_dashboard(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &accounts::User,
+    invitation: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let (users, pending, jobs) = state
+        .db
+        .run(|conn| {
+            Ok::<_, DbError>((
+                accounts::list_users(conn)?,
+                accounts::pending_users(conn)?,
+                crate::jobs::counts(conn)?,
+            ))
+        })
+        .await?;
+    let view = |u: &accounts::User| {
+        context! {
+            id => u.id, username => u.username, email => u.email, display_name => u.display_name,
+            role => u.role, status => u.status, reason => u.sign_up_reason,
+            created_at => u.created_at.format("%Y-%m-%d").to_string(),
+        }
+    };
+    let body = render(
+        "admin.html",
+        context! {
+            page => page(req, state, Some(user)),
+            users => users.iter().map(view).collect::<Vec<_>>(),
+            pending => pending.iter().map(view).collect::<Vec<_>>(),
+            jobs => jobs.into_iter().map(|(state, count)| context! { state => state, count => count }).collect::<Vec<_>>(),
+            registration => state.config.registration.as_str(),
+            invitation => invitation,
+        },
+    )?;
+    Ok(html(body))
+}
+
+pub async fn dashboard(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    render_dashboard(&req, &state, &user, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let id = path.into_inner();
+    state
+        .db
+        .run(move |conn| accounts::approve(conn, &id))
+        .await?;
+    Ok(redirect("/admin"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn change_role(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(form): Form<RoleForm>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        AppError::bad_request("invalid_role", "Choose admin, moderator or member.")
+    })?;
+    let id = path.into_inner();
+    if id == user.id && role != Role::Admin {
+        return Err(AppError::bad_request(
+            "own_role",
+            "You cannot remove your own administrator role. Ask another administrator.",
+        )
+        .into());
+    }
+    state
+        .db
+        .run(move |conn| accounts::set_role(conn, &id, role))
+        .await?;
+    Ok(redirect("/admin"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    status: String,
+}
+
+pub async fn change_status(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let status = match Status::parse(&form.status) {
+        Some(s @ (Status::Active | Status::Suspended)) => s,
+        _ => {
+            return Err(
+                AppError::bad_request("invalid_status", "Choose active or suspended.").into(),
+            )
+        }
+    };
+    let id = path.into_inner();
+    if id == user.id {
+        return Err(AppError::bad_request("own_status", "You cannot suspend yourself.").into());
+    }
+    state
+        .db
+        .run(move |conn| {
+            accounts::set_status(conn, &id, status)
+                .map(|_| ())
+                .map_err(AccountError::from)
+        })
+        .await?;
+    Ok(redirect("/admin"))
+}
+
+pub async fn create_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let creator = user.id.clone();
+    let code = state
+        .db
+        .run(move |conn| {
+            accounts::create_invitation(conn, Some(&creator), 14).map_err(DbError::from)
+        })
+        .await?;
+    render_dashboard(&req, &state, &user, Some(code)).await
+}

@@ -1,0 +1,115 @@
+//! Server-rendered HTML: minijinja templates from `web/templates`, embedded in the
+//! binary with rust-embed (read from disk in debug builds, so edits show on reload).
+//! Output is auto-escaped; nothing here may mark user text as safe.
+
+use std::sync::OnceLock;
+
+use actix_web::http::StatusCode;
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+
+use super::error::AppError;
+use crate::organisations;
+use crate::taxonomy::{self, Taxonomy};
+
+#[derive(rust_embed::Embed)]
+#[folder = "web/templates/"]
+struct TemplateFiles;
+
+#[derive(rust_embed::Embed)]
+#[folder = "web/static/"]
+pub struct StaticFiles;
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_loader(|name| {
+            Ok(TemplateFiles::get(name)
+                .map(|file| String::from_utf8_lossy(&file.data).into_owned()))
+        });
+        env.add_function("topic_label", |slug: String| {
+            Taxonomy::get()
+                .label(taxonomy::LEARNING_TOPICS, &slug)
+                .to_string()
+        });
+        env.add_function("people_label", |slug: String| {
+            Taxonomy::get()
+                .label(taxonomy::PEOPLE_SUPPORTED, &slug)
+                .to_string()
+        });
+        env.add_function("country_name", |code: String| {
+            organisations::country_name(&code)
+        });
+        env.add_function("kind_label", |kind: String| kind_label(&kind).to_string());
+        env.add_filter("date", |value: String| {
+            value.get(..10).unwrap_or(&value).to_string()
+        });
+        env
+    })
+}
+
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "provider" => "Support provider",
+        "user_led" => "User-led organisation",
+        "family_led" => "Family-led organisation",
+        "broker" => "Support broker",
+        "commissioner" => "Commissioner or funder",
+        "research" => "Research organisation",
+        "advocacy" => "Advocacy organisation",
+        "network" => "Network of organisations",
+        other => other,
+    }
+}
+
+/// What every page needs: who is logged in, the CSRF token for forms, the instance name.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext {
+    pub instance_name: String,
+    pub user: Option<UserView>,
+    pub csrf_token: String,
+    pub path: String,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub is_staff: bool,
+}
+
+pub fn render(template: &str, ctx: Value) -> Result<String, AppError> {
+    let template = environment()
+        .get_template(template)
+        .map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))?;
+    template
+        .render(ctx)
+        .map_err(|e| AppError::Internal(format!("rendering: {e:#}")))
+}
+
+/// The error page cannot fail: if the template breaks, a bare page is returned.
+pub fn render_error_page(status: StatusCode, message: &str, details: &[String]) -> String {
+    let ctx = context! {
+        status => status.as_u16(),
+        reason => status.canonical_reason().unwrap_or("Error"),
+        message => message,
+        details => details,
+        page => context! { instance_name => "Mutual", lang => "en" },
+    };
+    render("error.html", ctx).unwrap_or_else(|_| {
+        format!(
+            "<!doctype html><html lang=\"en\"><title>{}</title><h1>{}</h1><p>The page could not be shown.</p></html>",
+            status.as_u16(),
+            status.as_u16()
+        )
+    })
+}
+
+/// Vocabulary terms for checkbox lists.
+pub fn vocabulary(name: &str) -> Vec<crate::taxonomy::Term> {
+    Taxonomy::get().terms(name).to_vec()
+}
