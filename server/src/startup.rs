@@ -28,8 +28,8 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
-    #[error("could not set up the templates: {0}")]
-    Templates(String),
+    #[error("could not load the instance's secret key: {0}")]
+    Secret(String),
 }
 
 /// Opens the database, applies pending migrations and seeds the vocabularies.
@@ -64,16 +64,27 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(config: Config) -> Result<Application, StartupError> {
+    pub async fn build(mut config: Config) -> Result<Application, StartupError> {
+        let listener = TcpListener::bind(config.listen).map_err(|source| StartupError::Bind {
+            address: config.listen.to_string(),
+            source,
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        // Port 0 (tests) means "any free port": the public URL derived from it must name
+        // the port actually bound.
+        if config.public_url.port() == Some(0) {
+            let _ = config.public_url.set_port(Some(port));
+        }
         let db = {
             let config = config.clone();
             tokio::task::spawn_blocking(move || prepare_database(&config))
                 .await
                 .map_err(|_| StartupError::Db(DbError::Cancelled))??
         };
+
         let state = AppState::new(db.clone(), Arc::new(config.clone()))
             .await
-            .map_err(StartupError::Templates)?;
+            .map_err(StartupError::Secret)?;
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runner = Runner::new(
@@ -85,11 +96,6 @@ impl Application {
         let mut workers = runner.spawn(config.jobs.workers, shutdown_rx.clone());
         workers.push(tokio::spawn(schedule_maintenance(db.clone(), shutdown_rx)));
 
-        let listener = TcpListener::bind(config.listen).map_err(|source| StartupError::Bind {
-            address: config.listen.to_string(),
-            source,
-        })?;
-        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let server = web::server(state, listener).map_err(|source| StartupError::Bind {
             address: config.listen.to_string(),
             source,

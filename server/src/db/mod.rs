@@ -213,6 +213,15 @@ impl Db {
         .map_err(|_| E::from(DbError::Cancelled))?
     }
 
+    /// [`Db::run`] for plain diesel queries.
+    pub async fn query<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConn) -> QueryResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| work(conn).map_err(DbError::from)).await
+    }
+
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
         run_migrations(&mut conn)
