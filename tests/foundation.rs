@@ -59,7 +59,10 @@ async fn journey(backend: Backend) {
     // A person signs up; the instance needs approval, so they cannot log in yet.
     let (status, page) = app.get_text("/signup").await;
     assert_eq!(status, 200);
-    assert!(page.contains("<label for=\"field-username\">"), "fields have labels");
+    assert!(
+        page.contains("<label for=\"field-username\">"),
+        "fields have labels"
+    );
     let response = app
         .post_form(
             "/signup",
@@ -73,11 +76,19 @@ async fn journey(backend: Backend) {
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.text().await.expect("body").contains("waiting for an administrator"));
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("waiting for an administrator"));
     let response = app
         .post_form("/login", &[("login", "aino"), ("password", PASSWORD)])
         .await;
-    assert_eq!(response.status().as_u16(), 401, "pending accounts cannot log in");
+    assert_eq!(
+        response.status().as_u16(),
+        401,
+        "pending accounts cannot log in"
+    );
 
     // The administrator approves the account on the admin page.
     let admin_browser = app.another_browser();
@@ -102,7 +113,12 @@ async fn journey(backend: Backend) {
     let response = app
         .client
         .post(app.url("/login"))
-        .form(&[("csrf_token", token.as_str()), ("login", "aino@example.fi"), ("password", PASSWORD), ("next", "/settings")])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", "aino@example.fi"),
+            ("password", PASSWORD),
+            ("next", "/settings"),
+        ])
         .send()
         .await
         .expect("login");
@@ -122,8 +138,14 @@ async fn journey(backend: Backend) {
     let (status, profile) = app.get_text("/organisations/kotipolku").await;
     assert_eq!(status, 200);
     assert!(profile.contains("Kotipolku"));
-    assert!(profile.contains("Financial management"), "topics shown by label");
-    assert!(profile.contains("Edit profile"), "members see the edit link");
+    assert!(
+        profile.contains("Financial management"),
+        "topics shown by label"
+    );
+    assert!(
+        profile.contains("Edit profile"),
+        "members see the edit link"
+    );
 
     // She edits the profile; the public page (seen logged out) shows the change.
     let response = app
@@ -151,7 +173,10 @@ async fn journey(backend: Backend) {
     assert!(public.contains("Homes of their own, support of their choosing."));
     assert!(public.contains("Uusimaa, Pirkanmaa"));
     assert!(public.contains("Commissioning"));
-    assert!(!public.contains("Financial management"), "removed topic is gone");
+    assert!(
+        !public.contains("Financial management"),
+        "removed topic is gone"
+    );
     assert!(public.contains("Easy read on request."));
     assert!(!public.contains("Edit profile"), "visitors cannot edit");
     let (_, directory) = visitor.get_text("/organisations").await;
@@ -161,7 +186,11 @@ async fn journey(backend: Backend) {
     let response = app.post_form("/logout", &[]).await;
     assert_eq!(response.status().as_u16(), 303);
     let response = app.get("/settings").await;
-    assert_eq!(response.status().as_u16(), 303, "settings need a session again");
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "settings need a session again"
+    );
 }
 
 async fn csrf_required(backend: Backend) {
@@ -172,19 +201,36 @@ async fn csrf_required(backend: Backend) {
     let response = app
         .client
         .post(app.url("/organisations"))
-        .form(&[("handle", "sneaky"), ("name", "Sneaky"), ("country", "FI"), ("languages", "fi"), ("kind", "provider")])
+        .form(&[
+            ("handle", "sneaky"),
+            ("name", "Sneaky"),
+            ("country", "FI"),
+            ("languages", "fi"),
+            ("kind", "provider"),
+        ])
         .send()
         .await
         .expect("post");
     assert_eq!(response.status().as_u16(), 403);
-    assert!(response.text().await.expect("body").contains("did not come from this site"));
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("did not come from this site"));
     // A token from another browser (another cookie) does not work either.
     let other = app.another_browser();
     let foreign_token = other.csrf().await;
     let response = app
         .client
         .post(app.url("/organisations"))
-        .form(&[("csrf_token", foreign_token.as_str()), ("handle", "sneaky"), ("name", "Sneaky"), ("country", "FI"), ("languages", "fi"), ("kind", "provider")])
+        .form(&[
+            ("csrf_token", foreign_token.as_str()),
+            ("handle", "sneaky"),
+            ("name", "Sneaky"),
+            ("country", "FI"),
+            ("languages", "fi"),
+            ("kind", "provider"),
+        ])
         .send()
         .await
         .expect("post");
@@ -193,7 +239,11 @@ async fn csrf_required(backend: Backend) {
     let response = other
         .client
         .post(other.url("/signup"))
-        .form(&[("username", "nocsrf"), ("email", "n@example.org"), ("password", PASSWORD)])
+        .form(&[
+            ("username", "nocsrf"),
+            ("email", "n@example.org"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .expect("post");
@@ -212,18 +262,36 @@ async fn wrong_password(backend: Backend) {
     app.create_user("brigid", Role::Member).await;
     for attempt in 1..=3 {
         let response = app
-            .post_form("/login", &[("login", "brigid"), ("password", "not the password")])
+            .post_form(
+                "/login",
+                &[("login", "brigid"), ("password", "not the password")],
+            )
             .await;
-        assert_eq!(response.status().as_u16(), 401, "attempt {attempt} rejected");
-        assert!(response.text().await.expect("body").contains("username or password is wrong"));
+        assert_eq!(
+            response.status().as_u16(),
+            401,
+            "attempt {attempt} rejected"
+        );
+        assert!(response
+            .text()
+            .await
+            .expect("body")
+            .contains("username or password is wrong"));
     }
     // The limit is reached: even the right password is refused for now.
     let response = app
         .post_form("/login", &[("login", "brigid"), ("password", PASSWORD)])
         .await;
     assert_eq!(response.status().as_u16(), 429);
-    assert!(response.text().await.expect("body").contains("too many failed log-in attempts"));
-    assert!(app.get("/settings").await.status().is_redirection(), "no session was created");
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("too many failed log-in attempts"));
+    assert!(
+        app.get("/settings").await.status().is_redirection(),
+        "no session was created"
+    );
 }
 
 async fn not_a_member(backend: Backend) {
@@ -240,7 +308,12 @@ async fn not_a_member(backend: Backend) {
     let response = outsider
         .post_form(
             "/organisations/maple-host/edit",
-            &[("name", "Taken over"), ("country", "CA"), ("languages", "en"), ("kind", "provider")],
+            &[
+                ("name", "Taken over"),
+                ("country", "CA"),
+                ("languages", "en"),
+                ("kind", "provider"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 403);
@@ -254,7 +327,14 @@ async fn not_a_member(backend: Backend) {
 
     // Added as an editor with the CLI's function, the same person may edit.
     app.db
-        .run(|conn| mutual::organisations::add_member_by_name(conn, "maple-host", "outsider", mutual::organisations::MemberRole::Editor))
+        .run(|conn| {
+            mutual::organisations::add_member_by_name(
+                conn,
+                "maple-host",
+                "outsider",
+                mutual::organisations::MemberRole::Editor,
+            )
+        })
         .await
         .expect("add editor");
     let response = outsider.get("/organisations/maple-host/edit").await;
@@ -268,23 +348,40 @@ async fn bad_input(backend: Backend) {
     let token = app.csrf().await;
 
     // Oversized form: refused before it is read.
-    let huge = format!("csrf_token={token}&handle=big&name=Big&country=FI&languages=fi&kind=provider&summary={}", "a".repeat(200_000));
+    let huge = format!(
+        "csrf_token={token}&handle=big&name=Big&country=FI&languages=fi&kind=provider&summary={}",
+        "a".repeat(200_000)
+    );
     let response = app
-        .post_raw("/organisations", "application/x-www-form-urlencoded", huge.into_bytes())
+        .post_raw(
+            "/organisations",
+            "application/x-www-form-urlencoded",
+            huge.into_bytes(),
+        )
         .await;
     assert_eq!(response.status().as_u16(), 413);
     assert!(response.text().await.expect("body").contains("too large"));
 
     // Invalid UTF-8, percent-encoded and raw.
     for body in [
-        format!("csrf_token={token}&handle=bad&name=%FF%FE&country=FI&languages=fi&kind=provider").into_bytes(),
-        [format!("csrf_token={token}&handle=bad&name=").into_bytes(), vec![0xff, 0xfe], b"&country=FI&languages=fi&kind=provider".to_vec()].concat(),
+        format!("csrf_token={token}&handle=bad&name=%FF%FE&country=FI&languages=fi&kind=provider")
+            .into_bytes(),
+        [
+            format!("csrf_token={token}&handle=bad&name=").into_bytes(),
+            vec![0xff, 0xfe],
+            b"&country=FI&languages=fi&kind=provider".to_vec(),
+        ]
+        .concat(),
     ] {
         let response = app
             .post_raw("/organisations", "application/x-www-form-urlencoded", body)
             .await;
         assert_eq!(response.status().as_u16(), 400);
-        assert!(response.text().await.expect("body").contains("not valid UTF-8"));
+        assert!(response
+            .text()
+            .await
+            .expect("body")
+            .contains("not valid UTF-8"));
     }
 
     // A missing field.
@@ -292,23 +389,37 @@ async fn bad_input(backend: Backend) {
         .post_raw(
             "/organisations",
             "application/x-www-form-urlencoded",
-            format!("csrf_token={token}&handle=nameless&country=FI&languages=fi&kind=provider").into_bytes(),
+            format!("csrf_token={token}&handle=nameless&country=FI&languages=fi&kind=provider")
+                .into_bytes(),
         )
         .await;
     assert_eq!(response.status().as_u16(), 400);
-    assert!(response.text().await.expect("body").contains("name"), "the missing field is named");
+    assert!(
+        response.text().await.expect("body").contains("name"),
+        "the missing field is named"
+    );
 
     // An unknown topic slug: the form comes back with the error linked to the field.
     let response = app
         .post_form(
             "/organisations",
-            &[("handle", "juggling"), ("name", "Jugglers"), ("country", "FI"), ("languages", "fi"), ("kind", "provider"), ("wants_to_learn", "juggling")],
+            &[
+                ("handle", "juggling"),
+                ("name", "Jugglers"),
+                ("country", "FI"),
+                ("languages", "fi"),
+                ("kind", "provider"),
+                ("wants_to_learn", "juggling"),
+            ],
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let page = response.text().await.expect("body");
     assert!(page.contains("Unknown choice: juggling"), "{page}");
-    assert!(page.contains("href=\"#field-wants_to_learn\""), "error summary links to the field");
+    assert!(
+        page.contains("href=\"#field-wants_to_learn\""),
+        "error summary links to the field"
+    );
 
     // The same through the API.
     let api_token = app.api_token("tester").await;
@@ -323,7 +434,10 @@ async fn bad_input(backend: Backend) {
     assert_eq!(response.status().as_u16(), 422);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "invalid_input");
-    assert!(body["message"].as_str().expect("message").contains("juggling"));
+    assert!(body["message"]
+        .as_str()
+        .expect("message")
+        .contains("juggling"));
     let response = app
         .client
         .post(app.url("/api/v1/organisations"))
@@ -334,7 +448,10 @@ async fn bad_input(backend: Backend) {
         .await
         .expect("post");
     assert_eq!(response.status().as_u16(), 400);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "invalid_json");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "invalid_json"
+    );
     let response = app
         .client
         .post(app.url("/api/v1/organisations"))
@@ -344,13 +461,19 @@ async fn bad_input(backend: Backend) {
         .await
         .expect("post");
     assert_eq!(response.status().as_u16(), 400);
-    assert!(response.json::<Value>().await.expect("json")["message"].as_str().expect("message").contains("name"));
+    assert!(response.json::<Value>().await.expect("json")["message"]
+        .as_str()
+        .expect("message")
+        .contains("name"));
     let response = app
         .client
         .post(app.url("/api/v1/organisations"))
         .bearer_auth(&api_token)
         .header("content-type", "application/json")
-        .body(format!("{{\"handle\": \"big\", \"name\": \"{}\"}}", "a".repeat(2_000_000)))
+        .body(format!(
+            "{{\"handle\": \"big\", \"name\": \"{}\"}}",
+            "a".repeat(2_000_000)
+        ))
         .send()
         .await
         .expect("post");
@@ -365,7 +488,10 @@ async fn api_tokens(backend: Backend) {
     // No token: 401 with a JSON error.
     let response = app.get("/api/v1/me").await;
     assert_eq!(response.status().as_u16(), 401);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "unauthenticated");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "unauthenticated"
+    );
     // A wrong token is refused, not treated as anonymous.
     let response = app
         .client
@@ -378,11 +504,16 @@ async fn api_tokens(backend: Backend) {
 
     // Create a token on the settings page; it is shown once.
     app.log_in("apiuser").await;
-    let response = app.post_form("/settings/tokens", &[("name", "my script")]).await;
+    let response = app
+        .post_form("/settings/tokens", &[("name", "my script")])
+        .await;
     assert_eq!(response.status().as_u16(), 200);
     let page = response.text().await.expect("body");
     let start = page.find("mutual_").expect("token shown");
-    let token: String = page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    let token: String = page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
     let stored_hashes = app
         .db
         .query(|conn| {
@@ -393,7 +524,10 @@ async fn api_tokens(backend: Backend) {
         })
         .await
         .expect("tokens");
-    assert!(!stored_hashes.iter().any(|h| h.contains(&token)), "only the hash is stored");
+    assert!(
+        !stored_hashes.iter().any(|h| h.contains(&token)),
+        "only the hash is stored"
+    );
 
     let anonymous = common::new_client();
     let me: Value = anonymous
@@ -418,7 +552,10 @@ async fn api_tokens(backend: Backend) {
     assert_eq!(response.status().as_u16(), 201);
     let created: Value = response.json().await.expect("json");
     assert_eq!(created["name"], "Liens Québec");
-    assert_eq!(created["url"], format!("{}/organisations/liens-quebec", app.address));
+    assert_eq!(
+        created["url"],
+        format!("{}/organisations/liens-quebec", app.address)
+    );
     let response = anonymous
         .patch(app.url("/api/v1/organisations/liens-quebec"))
         .bearer_auth(&token)
@@ -436,7 +573,11 @@ async fn api_tokens(backend: Backend) {
         .await
         .expect("json");
     assert_eq!(fetched["summary"], "Des familles qui s'entraident.");
-    assert_eq!(fetched["wants_to_learn"], json!(["housing"]), "PATCH keeps other fields");
+    assert_eq!(
+        fetched["wants_to_learn"],
+        json!(["housing"]),
+        "PATCH keeps other fields"
+    );
     assert_eq!(fetched["offers_to_share"], json!(["power-accountability"]));
     let me: Value = anonymous
         .get(app.url("/api/v1/me"))
@@ -469,7 +610,9 @@ async fn api_tokens(backend: Backend) {
         .await
         .expect("json");
     let id = tokens[0]["id"].as_str().expect("id").to_string();
-    let response = app.post_form(&format!("/settings/tokens/{id}/revoke"), &[]).await;
+    let response = app
+        .post_form(&format!("/settings/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(response.status().as_u16(), 303);
     let response = anonymous
         .get(app.url("/api/v1/me"))
@@ -488,10 +631,18 @@ async fn api_tokens(backend: Backend) {
         .json()
         .await
         .expect("json");
-    for path in ["/api/v1/me", "/api/v1/organisations", "/api/v1/organisations/{handle}", "/api/v1/tokens"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/organisations",
+        "/api/v1/organisations/{handle}",
+        "/api/v1/tokens",
+    ] {
         assert!(spec["paths"][path].is_object(), "{path} documented");
     }
-    assert!(spec["components"]["schemas"]["OrganisationView"]["properties"]["wants_to_learn"].is_object());
+    assert!(
+        spec["components"]["schemas"]["OrganisationView"]["properties"]["wants_to_learn"]
+            .is_object()
+    );
 }
 
 async fn api_permissions(backend: Backend) {
@@ -521,9 +672,13 @@ async fn api_permissions(backend: Backend) {
         .await
         .expect("post");
     assert_eq!(response.status().as_u16(), 409);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "handle_taken");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "handle_taken"
+    );
 
-    let change = json!({"name": "Not Filia", "country": "GR", "languages": ["el"], "kind": "provider"});
+    let change =
+        json!({"name": "Not Filia", "country": "GR", "languages": ["el"], "kind": "provider"});
     let response = app
         .client
         .put(app.url("/api/v1/organisations/filia"))
@@ -533,8 +688,15 @@ async fn api_permissions(backend: Backend) {
         .await
         .expect("put");
     assert_eq!(response.status().as_u16(), 403);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "forbidden");
-    let org = app.db.run(|conn| mutual::organisations::get(conn, "filia")).await.expect("org");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "forbidden"
+    );
+    let org = app
+        .db
+        .run(|conn| mutual::organisations::get(conn, "filia"))
+        .await
+        .expect("org");
     assert_eq!(org.profile.name, "Filia", "nothing changed");
 
     // Instance administrators may correct any profile.
@@ -558,7 +720,10 @@ async fn api_permissions(backend: Backend) {
         .await
         .expect("patch");
     assert_eq!(response.status().as_u16(), 403);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "csrf_failed");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "csrf_failed"
+    );
     let token = app.csrf().await;
     let response = app
         .client
@@ -573,53 +738,108 @@ async fn api_permissions(backend: Backend) {
     // Unknown API paths answer in JSON.
     let response = app.get("/api/v1/nothing-here").await;
     assert_eq!(response.status().as_u16(), 404);
-    assert_eq!(response.json::<Value>().await.expect("json")["error"], "not_found");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["error"],
+        "not_found"
+    );
 }
 
 async fn sign_up_modes(backend: Backend) {
     let closed = spawn_app_with(backend, |c| c.registration = Registration::Closed).await;
     let response = closed
-        .post_form("/signup", &[("username", "someone"), ("email", "s@example.org"), ("password", PASSWORD)])
+        .post_form(
+            "/signup",
+            &[
+                ("username", "someone"),
+                ("email", "s@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
 
     let open = spawn_app_with(backend, |c| c.registration = Registration::Open).await;
     let response = open
-        .post_form("/signup", &[("username", "opener"), ("email", "o@example.org"), ("password", PASSWORD)])
+        .post_form(
+            "/signup",
+            &[
+                ("username", "opener"),
+                ("email", "o@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     open.log_in("opener").await;
 
     let invite = spawn_app_with(backend, |c| c.registration = Registration::Invite).await;
     let response = invite
-        .post_form("/signup", &[("username", "guest"), ("email", "g@example.org"), ("password", PASSWORD), ("invitation", "inv_wrong")])
+        .post_form(
+            "/signup",
+            &[
+                ("username", "guest"),
+                ("email", "g@example.org"),
+                ("password", PASSWORD),
+                ("invitation", "inv_wrong"),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let admin = invite.create_user("inviter", Role::Admin).await;
     let admin_browser = invite.another_browser();
     admin_browser.log_in(&admin.username).await;
-    let page = admin_browser.post_form("/admin/invitations", &[]).await.text().await.expect("body");
+    let page = admin_browser
+        .post_form("/admin/invitations", &[])
+        .await
+        .text()
+        .await
+        .expect("body");
     let start = page.find("inv_").expect("code shown");
-    let code: String = page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    let code: String = page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
     let response = invite
-        .post_form("/signup", &[("username", "guest"), ("email", "g@example.org"), ("password", PASSWORD), ("invitation", &code)])
+        .post_form(
+            "/signup",
+            &[
+                ("username", "guest"),
+                ("email", "g@example.org"),
+                ("password", PASSWORD),
+                ("invitation", &code),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     invite.log_in("guest").await;
     let second = invite.another_browser();
     let response = second
-        .post_form("/signup", &[("username", "guest2"), ("email", "g2@example.org"), ("password", PASSWORD), ("invitation", &code)])
+        .post_form(
+            "/signup",
+            &[
+                ("username", "guest2"),
+                ("email", "g2@example.org"),
+                ("password", PASSWORD),
+                ("invitation", &code),
+            ],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422, "an invitation works once");
 
     // Field problems are all reported together, linked to their fields.
     let response = open
-        .post_form("/signup", &[("username", "1x"), ("email", "nope"), ("password", "short")])
+        .post_form(
+            "/signup",
+            &[("username", "1x"), ("email", "nope"), ("password", "short")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let page = response.text().await.expect("body");
     for field in ["username", "email", "password"] {
-        assert!(page.contains(&format!("href=\"#field-{field}\"")), "{field} error linked");
+        assert!(
+            page.contains(&format!("href=\"#field-{field}\"")),
+            "{field} error linked"
+        );
     }
     assert!(page.contains("aria-invalid=\"true\""));
 
@@ -631,7 +851,10 @@ async fn sign_up_modes(backend: Backend) {
         .expect("query")
         .expect("guest");
     let response = admin_browser
-        .post_form(&format!("/admin/users/{}/role", member.id), &[("role", "moderator")])
+        .post_form(
+            &format!("/admin/users/{}/role", member.id),
+            &[("role", "moderator")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let changed = invite
@@ -644,7 +867,10 @@ async fn sign_up_modes(backend: Backend) {
     let response = invite.get("/admin").await;
     assert_eq!(response.status().as_u16(), 403);
     let response = invite
-        .post_form(&format!("/admin/users/{}/role", admin.id), &[("role", "member")])
+        .post_form(
+            &format!("/admin/users/{}/role", admin.id),
+            &[("role", "member")],
+        )
         .await;
     assert_eq!(response.status().as_u16(), 403);
 }
@@ -653,7 +879,10 @@ async fn health(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.headers().contains_key("x-request-id"), "request ids are returned");
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "request ids are returned"
+    );
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["database"], "ok");
     assert_eq!(
@@ -668,5 +897,8 @@ async fn health(backend: Backend) {
     assert!(home.contains("href=\"#main\""), "skip link");
     let css = app.get("/static/site.css").await;
     assert_eq!(css.status().as_u16(), 200);
-    assert!(css.headers()["content-type"].to_str().expect("type").starts_with("text/css"));
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/css"));
 }

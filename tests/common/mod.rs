@@ -96,7 +96,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     config.registration = Registration::Approval;
     config.jobs.poll_interval_ms = 50;
     adjust(&mut config);
-    let app = Application::build(config.clone()).await.expect("application starts");
+    let app = Application::build(config.clone())
+        .await
+        .expect("application starts");
     let port = app.port();
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
@@ -125,7 +127,10 @@ pub fn new_client() -> reqwest::Client {
 /// Pulls the CSRF token out of a page's form.
 pub fn csrf_from(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no CSRF field in page:\n{html}"));
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no CSRF field in page:\n{html}"));
     let end = html[start..].find('"').expect("end of token") + start;
     html[start..end].to_string()
 }
@@ -166,7 +171,12 @@ impl TestApp {
             .expect("POST")
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
         self.client
             .post(self.url(path))
             .header("content-type", content_type)
@@ -177,7 +187,11 @@ impl TestApp {
     }
 
     /// Creates an active account directly, as `mutual admin create-user` does.
-    pub async fn create_user(&self, username: &str, role: mutual::accounts::Role) -> mutual::accounts::User {
+    pub async fn create_user(
+        &self,
+        username: &str,
+        role: mutual::accounts::Role,
+    ) -> mutual::accounts::User {
         let username = username.to_string();
         self.db
             .run(move |conn| {
@@ -199,9 +213,16 @@ impl TestApp {
 
     pub async fn log_in(&self, login: &str) {
         let response = self
-            .post_form("/login", &[("login", login), ("password", PASSWORD), ("next", "/")])
+            .post_form(
+                "/login",
+                &[("login", login), ("password", PASSWORD), ("next", "/")],
+            )
             .await;
-        assert_eq!(response.status().as_u16(), 303, "log-in as {login} should redirect");
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "log-in as {login} should redirect"
+        );
     }
 
     /// A second, independent browser on the same server.
@@ -224,7 +245,8 @@ impl TestApp {
         let username = username.to_string();
         self.db
             .query(move |conn| {
-                let user = mutual::accounts::find_by_username(conn, &username)?.expect("user exists");
+                let user =
+                    mutual::accounts::find_by_username(conn, &username)?.expect("user exists");
                 mutual::accounts::tokens::create(conn, &user.id, "test").map(|(_, plain)| plain)
             })
             .await

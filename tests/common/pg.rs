@@ -28,7 +28,12 @@ fn find_bin_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
         .unwrap_or_default();
     candidates.retain(|p| p.join("initdb").exists());
     candidates.sort();
@@ -60,7 +65,10 @@ fn run(cluster_user: bool, program: &Path, args: &[&str]) {
     } else {
         Command::new(program)
     };
-    let output = command.args(args).output().unwrap_or_else(|e| panic!("could not run {}: {e}", program.display()));
+    let output = command
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {}: {e}", program.display()));
     if !output.status.success() {
         panic!(
             "{} {:?} failed:\n{}\n{}",
@@ -84,13 +92,23 @@ extern "C" fn stop_cluster() {
         let data = cluster.root.join("data");
         let mut command = if cluster.as_postgres_user {
             let mut c = Command::new("runuser");
-            c.arg("-u").arg("postgres").arg("--").arg(cluster.bin.join("pg_ctl"));
+            c.arg("-u")
+                .arg("postgres")
+                .arg("--")
+                .arg(cluster.bin.join("pg_ctl"));
             c
         } else {
             Command::new(cluster.bin.join("pg_ctl"))
         };
         let _ = command
-            .args(["-D", &data.to_string_lossy(), "-m", "immediate", "-w", "stop"])
+            .args([
+                "-D",
+                &data.to_string_lossy(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
             .output();
         let _ = std::fs::remove_dir_all(&cluster.root);
     }
@@ -104,17 +122,36 @@ fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
         let bin = find_bin_dir();
         let as_postgres_user = is_root();
-        let root = std::env::temp_dir().join(format!("mutual-test-pg-{}-{}", std::process::id(), free_port()));
+        let root = std::env::temp_dir().join(format!(
+            "mutual-test-pg-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
         std::fs::create_dir_all(&root).expect("cluster folder");
         if as_postgres_user {
-            run(false, Path::new("chown"), &["-R", "postgres:postgres", &root.to_string_lossy()]);
+            run(
+                false,
+                Path::new("chown"),
+                &["-R", "postgres:postgres", &root.to_string_lossy()],
+            );
         }
         let data = root.join("data");
         let port = free_port();
         run(
             as_postgres_user,
             &bin.join("initdb"),
-            &["-D", &data.to_string_lossy(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"],
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
         );
         // Durability settings are off: this cluster lives for one test run.
         let options = format!(
@@ -125,7 +162,16 @@ fn cluster() -> &'static Cluster {
         run(
             as_postgres_user,
             &bin.join("pg_ctl"),
-            &["-D", &data.to_string_lossy(), "-o", &options, "-l", &root.join("log").to_string_lossy(), "-w", "start"],
+            &[
+                "-D",
+                &data.to_string_lossy(),
+                "-o",
+                &options,
+                "-l",
+                &root.join("log").to_string_lossy(),
+                "-w",
+                "start",
+            ],
         );
         let cluster = Cluster {
             root,
@@ -138,8 +184,11 @@ fn cluster() -> &'static Cluster {
             libc::atexit(stop_cluster);
         }
         // The template every test database is cloned from: migrated and seeded once.
-        let mut admin = diesel::PgConnection::establish(&admin_url(port, "postgres")).expect("connect to cluster");
-        admin.batch_execute("CREATE DATABASE mutual_template").expect("create template");
+        let mut admin = diesel::PgConnection::establish(&admin_url(port, "postgres"))
+            .expect("connect to cluster");
+        admin
+            .batch_execute("CREATE DATABASE mutual_template")
+            .expect("create template");
         {
             let url = mutual::db::DatabaseUrl::Postgres(admin_url(port, "mutual_template"));
             let db = mutual::db::Db::open(&url, 1).expect("open template");
@@ -156,7 +205,8 @@ pub fn fresh_database() -> String {
     let cluster = cluster();
     let name = format!("test_{}", uuid_like());
     let _guard = CREATE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let mut admin = diesel::PgConnection::establish(&admin_url(cluster.port, "postgres")).expect("connect to cluster");
+    let mut admin = diesel::PgConnection::establish(&admin_url(cluster.port, "postgres"))
+        .expect("connect to cluster");
     admin
         .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE mutual_template"))
         .expect("create test database");
@@ -167,7 +217,8 @@ pub fn fresh_database() -> String {
 pub fn empty_database() -> String {
     let cluster = cluster();
     let name = format!("empty_{}", uuid_like());
-    let mut admin = diesel::PgConnection::establish(&admin_url(cluster.port, "postgres")).expect("connect to cluster");
+    let mut admin = diesel::PgConnection::establish(&admin_url(cluster.port, "postgres"))
+        .expect("connect to cluster");
     admin
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("create empty database");

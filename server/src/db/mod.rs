@@ -219,7 +219,8 @@ impl Db {
         F: FnOnce(&mut DbConn) -> QueryResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| work(conn).map_err(DbError::from)).await
+        self.run(move |conn| work(conn).map_err(DbError::from))
+            .await
     }
 
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
