@@ -39,6 +39,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Database tools.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Manage accounts and organisations without the server running.
     Admin {
         #[command(subcommand)]
@@ -50,6 +55,17 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Check the configuration and list every problem found.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy everything from the configured database into another, empty one (for example
+    /// from SQLite to PostgreSQL). Stop the server first.
+    Copy {
+        /// The target database URL, e.g. postgres://mutual@localhost/mutual
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +171,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "The {} database is up to date.",
                 config.database.backend().name()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Db {
+            command: DbCommand::Copy { to },
+        } => {
+            let config = load_config(&cli)?;
+            let target = crate::db::DatabaseUrl::parse(to).map_err(|e| anyhow!("--to: {e}"))?;
+            if target == config.database {
+                bail!("the target is the configured database itself");
+            }
+            let source = prepare_database(&config)?;
+            let mut from = source.get()?;
+            let mut to_conn = crate::db::ConnectionManager::new(target.clone()).connect_now()?;
+            let copied = crate::db::copy::copy_database(&mut from, &mut to_conn)?;
+            println!(
+                "Copied {} into {}:",
+                config.database.redacted(),
+                target.redacted()
+            );
+            for (table, rows) in copied {
+                println!("  {table:<22} {rows} rows");
+            }
+            println!("Now set MUTUAL_DATABASE_URL (or database_url) to the new database and start the server.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command } => {

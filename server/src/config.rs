@@ -267,11 +267,12 @@ fn read_settings(file: Option<&Path>, env: Env) -> (Option<Settings>, Vec<Proble
             for key in KNOWN_KEYS {
                 let checked = figment
                     .extract_inner::<Value>(key)
+                    .map_err(Box::new)
                     .and_then(|value| check_field(key, value.clone()).map(|_| value));
                 match checked {
                     Ok(value) => usable = usable.merge(Serialized::default(key, value)),
                     Err(e) => {
-                        for error in e {
+                        for error in *e {
                             problems.push(problem(&path_of(&error, key), describe(&error)));
                         }
                     }
@@ -290,11 +291,12 @@ fn read_settings(file: Option<&Path>, env: Env) -> (Option<Settings>, Vec<Proble
     }
 }
 
-fn check_field(key: &str, value: Value) -> Result<(), figment::Error> {
+fn check_field(key: &str, value: Value) -> Result<(), Box<figment::Error>> {
     Figment::from(Serialized::defaults(Settings::default()))
         .merge(Serialized::default(key, value))
         .extract::<Settings>()
         .map(|_| ())
+        .map_err(Box::new)
 }
 
 fn path_of(error: &figment::Error, prefix: &str) -> String {

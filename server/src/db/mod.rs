@@ -3,6 +3,7 @@
 //! functions; this module owns only what is shared by all of them and must not know
 //! about accounts, organisations or any other domain concept.
 
+pub mod copy;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -5,7 +5,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::{html, page, redirect};
-use crate::accounts::{self, AccountError, Role, Status};
+use crate::accounts::{self, Role, Status};
 use crate::db::DbError;
 use crate::web::auth::{require_admin, RequireUser};
 use crate::web::csrf::Form;
@@ -133,11 +133,7 @@ pub async fn change_status(
     }
     state
         .db
-        .run(move |conn| {
-            accounts::set_status(conn, &id, status)
-                .map(|_| ())
-                .map_err(AccountError::from)
-        })
+        .run(move |conn| accounts::set_status(conn, &id, status).map(|_| ()))
         .await?;
     Ok(redirect("/admin"))
 }

@@ -1,0 +1,114 @@
+//! Copies a whole instance from one database to another (`mutual db copy --to URL`), for
+//! hosts who outgrow SQLite and move to PostgreSQL. Every table is copied in dependency
+//! order inside one transaction on the target, so a failure leaves the target empty.
+
+use diesel::prelude::*;
+
+use super::schema;
+use super::{run_migrations, DbConn, DbError};
+
+/// Declares a row type per table and the function that copies them all, in this order
+/// (parents before children, so foreign keys hold at every step).
+macro_rules! tables {
+    ($( $table:ident { $($column:ident : $ty:ty),* $(,)? } )*) => {
+        $(
+            #[allow(non_snake_case)]
+            mod $table {
+                use diesel::prelude::*;
+                #[allow(unused_imports)]
+                use super::Ts;
+                #[derive(Queryable, Selectable, Insertable)]
+                #[diesel(table_name = crate::db::schema::$table)]
+                pub struct Row { $(pub $column: $ty),* }
+            }
+        )*
+
+        /// The tables this copies, in order.
+        pub const TABLES: &[&str] = &[$(stringify!($table)),*];
+
+        fn count_all(conn: &mut DbConn) -> QueryResult<Vec<(&'static str, i64)>> {
+            Ok(vec![$((stringify!($table), schema::$table::table.count().get_result::<i64>(conn)?)),*])
+        }
+
+        fn copy_rows(from: &mut DbConn, to: &mut DbConn) -> QueryResult<Vec<(&'static str, usize)>> {
+            let mut copied = Vec::new();
+            $(
+                let rows: Vec<$table::Row> = schema::$table::table.select($table::Row::as_select()).load(from)?;
+                for row in &rows {
+                    diesel::insert_into(schema::$table::table).values(row).execute(to)?;
+                }
+                copied.push((stringify!($table), rows.len()));
+            )*
+            Ok(copied)
+        }
+    };
+}
+
+type Ts = chrono::NaiveDateTime;
+
+tables! {
+    instance_settings { key: String, value: String }
+    users {
+        id: String, username: String, email: String, display_name: String, password_hash: String,
+        role: String, status: String, sign_up_reason: Option<String>, locale: Option<String>,
+        created_at: Ts, approved_at: Option<Ts>,
+    }
+    sessions { id: String, user_id: String, created_at: Ts, expires_at: Ts, last_seen_at: Ts }
+    api_tokens {
+        id: String, user_id: String, name: String, token_hash: String, created_at: Ts,
+        last_used_at: Option<Ts>, revoked_at: Option<Ts>,
+    }
+    login_attempts { id: String, username: String, client_ip: String, succeeded: bool, attempted_at: Ts }
+    invitations {
+        id: String, code_hash: String, created_by: Option<String>, created_at: Ts, expires_at: Ts,
+        used_by: Option<String>, used_at: Option<Ts>,
+    }
+    vocabulary_terms { vocabulary: String, slug: String, label: String, description: String, position: i32 }
+    organisations {
+        id: String, handle: String, name: String, summary: String, country: String, regions: String,
+        languages: String, kind: String, hosts_events: bool, accessibility_statement: String,
+        contact_email: Option<String>, contact_url: Option<String>, created_at: Ts, updated_at: Ts,
+    }
+    organisation_members { organisation_id: String, user_id: String, role: String, created_at: Ts }
+    organisation_terms { organisation_id: String, relation: String, vocabulary: String, slug: String }
+    jobs {
+        id: String, kind: String, payload: String, dedupe_key: Option<String>, state: String,
+        attempts: i32, max_attempts: i32, run_at: Ts, lease_owner: Option<String>,
+        lease_expires_at: Option<Ts>, last_error: Option<String>, created_at: Ts, updated_at: Ts,
+        finished_at: Option<Ts>,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("the target database already has data ({0}); copy only into an empty database")]
+    TargetNotEmpty(String),
+    #[error("the source database is behind: run `mutual migrate` on it first")]
+    SourceNotMigrated,
+}
+
+/// Migrates the target, checks it is empty, and copies every row from `from`.
+pub fn copy_database(
+    from: &mut DbConn,
+    to: &mut DbConn,
+) -> Result<Vec<(&'static str, usize)>, CopyError> {
+    if !run_migrations(from)?.is_empty() {
+        return Err(CopyError::SourceNotMigrated);
+    }
+    run_migrations(to)?;
+    let filled: Vec<String> = count_all(to)
+        .map_err(DbError::from)?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(table, n)| format!("{table}: {n} rows"))
+        .collect();
+    if !filled.is_empty() {
+        return Err(CopyError::TargetNotEmpty(filled.join(", ")));
+    }
+    let copied = to
+        .transaction(|to| copy_rows(from, to))
+        .map_err(DbError::from)?;
+    Ok(copied)
+}
