@@ -39,6 +39,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Sample content for demonstrations.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Database tools.
     Db {
         #[command(subcommand)]
@@ -55,6 +60,18 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Check the configuration and list every problem found.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Load sample organisations, stories, ISF templates and guides (skips what is loaded).
+    Load {
+        /// A folder with organisations.json, case_stories.json, isf_templates.json and
+        /// practice_guides.json. Default: ../shared/domain/corpus if it exists, else the
+        /// samples built into Mutual.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +188,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "The {} database is up to date.",
                 config.database.backend().name()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            command: DemoCommand::Load { from },
+        } => {
+            let config = load_config(&cli)?;
+            let folder = from.clone().or_else(|| {
+                let shared = PathBuf::from("../shared/domain/corpus");
+                shared.is_dir().then_some(shared)
+            });
+            let corpus = match &folder {
+                Some(folder) => crate::demo::Corpus::from_folder(folder)?,
+                None => crate::demo::Corpus::built_in(),
+            };
+            let db = prepare_database(&config)?;
+            let mut conn = db.get()?;
+            let report = crate::demo::load(&mut conn, &corpus)?;
+            match &folder {
+                Some(folder) => println!("Loaded sample content from {}:", folder.display()),
+                None => println!("Loaded the built-in sample content:"),
+            }
+            println!("  {} organisations, {} case stories, {} ISF templates, {} practice guides ({} already there).",
+                report.organisations, report.case_stories, report.isf_templates, report.practice_guides, report.skipped);
             Ok(ExitCode::SUCCESS)
         }
         Command::Db {

@@ -55,7 +55,7 @@ impl From<diesel::result::Error> for AccountError {
 /// A validation failure tied to one form field, so pages can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 
@@ -65,9 +65,9 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-pub fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+pub fn field_error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError {
-        field,
+        field: field.into(),
         message: message.into(),
     }
 }

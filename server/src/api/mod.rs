@@ -3,6 +3,10 @@
 //! Wire types (`views`) are separate from storage rows. The OpenAPI document is
 //! generated from these handlers and types by utoipa, so it cannot drift from the code.
 
+pub mod content;
+
+use content::ExpandKinds;
+
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -39,9 +43,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mutual API", description = "Federated peer learning for personalised support. Authenticate with `Authorization: Bearer <token>` (create tokens on the settings page) or the session cookie plus an `X-CSRF-Token` header for writes.", license(name = "AGPL-3.0-or-later")),
-    paths(me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation),
-    components(schemas(MeView, MembershipView, TokenView, NewTokenView, CreateToken, OrganisationView, OrganisationList, CreateOrganisation, ProfileInput, ErrorView)),
-    modifiers(&BearerAuth)
+    paths(me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
+        content::list, content::create, content::get, content::update, content::action, content::adapt, content::revisions, content::revision_diff,
+        content::get_consent, content::put_consent, content::withdraw_consent, content::story_flags, content::run_story_check, content::resolve_flag,
+        content::export_csv, content::check_text),
+    components(schemas(MeView, MembershipView, TokenView, NewTokenView, CreateToken, OrganisationView, OrganisationList, CreateOrganisation, ProfileInput, ErrorView,
+        content::ContentView, content::ContentList, content::OrganisationRef, content::RevisionView, content::DiffView, content::ActionBody,
+        content::ConsentView, content::StoryFlagView, content::ResolveBody, content::CheckRequest, content::CheckResponse, content::CheckFlag,
+        crate::content::CommonInput, crate::content::StoryDetails, crate::content::GuideDetails, crate::content::Reference, crate::content::Attribution,
+        crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
+        crate::content::workflow::ConsentInput, crate::content::workflow::AdaptOptions, crate::content::workflow::Resolution)),
+    modifiers(&BearerAuth, &ExpandKinds)
 )]
 pub struct ApiDoc;
 

@@ -10,7 +10,7 @@ use super::{run_migrations, DbConn, DbError};
 /// Declares a row type per table and the function that copies them all, in this order
 /// (parents before children, so foreign keys hold at every step).
 macro_rules! tables {
-    ($( $table:ident { $($column:ident : $ty:ty),* $(,)? } )*) => {
+    ($( $table:ident { $first:ident : $first_ty:ty $(, $column:ident : $ty:ty)* $(,)? } )*) => {
         $(
             #[allow(non_snake_case)]
             mod $table {
@@ -19,7 +19,7 @@ macro_rules! tables {
                 use super::Ts;
                 #[derive(Queryable, Selectable, Insertable)]
                 #[diesel(table_name = crate::db::schema::$table)]
-                pub struct Row { $(pub $column: $ty),* }
+                pub struct Row { pub $first: $first_ty, $(pub $column: $ty),* }
             }
         )*
 
@@ -33,7 +33,12 @@ macro_rules! tables {
         fn copy_rows(from: &mut DbConn, to: &mut DbConn) -> QueryResult<Vec<(&'static str, usize)>> {
             let mut copied = Vec::new();
             $(
-                let rows: Vec<$table::Row> = schema::$table::table.select($table::Row::as_select()).load(from)?;
+                // Ordered by the first key: ids are UUID v7, so rows that point at older rows
+                // of the same table (an easy-read version at its original) come after them.
+                let rows: Vec<$table::Row> = schema::$table::table
+                    .order(schema::$table::$first.asc())
+                    .select($table::Row::as_select())
+                    .load(from)?;
                 for row in &rows {
                     diesel::insert_into(schema::$table::table).values(row).execute(to)?;
                 }
@@ -76,6 +81,35 @@ tables! {
         attempts: i32, max_attempts: i32, run_at: Ts, lease_owner: Option<String>,
         lease_expires_at: Option<Ts>, last_error: Option<String>, created_at: Ts, updated_at: Ts,
         finished_at: Option<Ts>,
+    }
+    content_items {
+        id: String, organisation_id: String, kind: String, slug: String, title: String,
+        summary: String, lang: String, licence: String, status: String, body_source: String,
+        body_html: String, data: String, country: Option<String>, revision: i32,
+        author_id: Option<String>, original_id: Option<String>, variant: Option<String>,
+        derived_from_url: Option<String>, derived_from_title: Option<String>,
+        derived_from_organisation: Option<String>, derived_from_revision: Option<i32>,
+        created_at: Ts, updated_at: Ts, published_at: Option<Ts>, withdrawn_at: Option<Ts>,
+    }
+    content_facets { content_id: String, facet: String, value: String }
+    content_revisions {
+        id: String, content_id: String, revision: i32, title: String, summary: String,
+        body_source: String, data: String, editor_id: Option<String>, note: String, created_at: Ts,
+    }
+    story_consents {
+        content_id: String, method: String, scope: String, expires_on: Option<String>,
+        notes: String, withdrawn_at: Option<Ts>, withdrawn_reason: Option<String>,
+        recorded_by: Option<String>, updated_at: Ts,
+    }
+    anonymisation_flags {
+        id: String, content_id: String, revision: i32, field: String, start_char: i32,
+        end_char: i32, category: String, flagged_text: String, suggestion: String,
+        resolution: String, reason: Option<String>, resolved_by: Option<String>,
+        resolved_at: Option<Ts>, created_at: Ts,
+    }
+    content_events {
+        id: String, content_id: String, actor_id: Option<String>, action: String, note: String,
+        created_at: Ts,
     }
 }
 

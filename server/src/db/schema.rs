@@ -139,6 +139,110 @@ diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> users (user_id));
 diesel::joinable!(organisation_terms -> organisations (organisation_id));
 
+diesel::table! {
+    content_items (id) {
+        id -> Text,
+        organisation_id -> Text,
+        kind -> Text,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        lang -> Text,
+        licence -> Text,
+        status -> Text,
+        body_source -> Text,
+        body_html -> Text,
+        data -> Text,
+        country -> Nullable<Text>,
+        revision -> Integer,
+        author_id -> Nullable<Text>,
+        original_id -> Nullable<Text>,
+        variant -> Nullable<Text>,
+        derived_from_url -> Nullable<Text>,
+        derived_from_title -> Nullable<Text>,
+        derived_from_organisation -> Nullable<Text>,
+        derived_from_revision -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    content_facets (content_id, facet, value) {
+        content_id -> Text,
+        facet -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    content_revisions (id) {
+        id -> Text,
+        content_id -> Text,
+        revision -> Integer,
+        title -> Text,
+        summary -> Text,
+        body_source -> Text,
+        data -> Text,
+        editor_id -> Nullable<Text>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    story_consents (content_id) {
+        content_id -> Text,
+        method -> Text,
+        scope -> Text,
+        expires_on -> Nullable<Text>,
+        notes -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_reason -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    anonymisation_flags (id) {
+        id -> Text,
+        content_id -> Text,
+        revision -> Integer,
+        field -> Text,
+        start_char -> Integer,
+        end_char -> Integer,
+        category -> Text,
+        flagged_text -> Text,
+        suggestion -> Text,
+        resolution -> Text,
+        reason -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_events (id) {
+        id -> Text,
+        content_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(content_items -> organisations (organisation_id));
+diesel::joinable!(content_facets -> content_items (content_id));
+diesel::joinable!(content_revisions -> content_items (content_id));
+diesel::joinable!(story_consents -> content_items (content_id));
+diesel::joinable!(anonymisation_flags -> content_items (content_id));
+diesel::joinable!(content_events -> content_items (content_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     instance_settings,
     users,
@@ -151,4 +255,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_members,
     organisation_terms,
     jobs,
+    content_items,
+    content_facets,
+    content_revisions,
+    story_consents,
+    anonymisation_flags,
+    content_events,
 );

@@ -708,7 +708,7 @@ mod tests {
             ..valid_input()
         };
         let errors = input.validate().expect_err("invalid");
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"wants_to_learn"), "{errors:?}");
         assert!(fields.contains(&"languages"), "{errors:?}");
     }

@@ -24,6 +24,17 @@ fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // minijinja's HTML escaping also escapes `/`, which bloats every URL; escaping the
+        // five HTML-significant characters is what safety needs.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text)
+                if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() =>
+            {
+                out.write_str(&escape_html(text))
+                    .map_err(minijinja::Error::from)
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         env.set_loader(|name| {
             Ok(TemplateFiles::get(name)
                 .map(|file| String::from_utf8_lossy(&file.data).into_owned()))
@@ -41,12 +52,47 @@ fn environment() -> &'static Environment<'static> {
         env.add_function("country_name", |code: String| {
             organisations::country_name(&code)
         });
+        env.add_function("good_practice_label", |slug: String| {
+            Taxonomy::get()
+                .label(taxonomy::GOOD_PRACTICE, &slug)
+                .to_string()
+        });
+        env.add_function("choice_label", |list: Value, value: String| {
+            // Finds the label of `value` in a list of {value, label} choices.
+            list.try_iter()
+                .ok()
+                .and_then(|mut items| {
+                    items.find(|item| {
+                        item.get_attr("value")
+                            .map(|v| v.to_string() == value)
+                            .unwrap_or(false)
+                    })
+                })
+                .and_then(|item| item.get_attr("label").ok())
+                .map(|label| label.to_string())
+                .unwrap_or(value)
+        });
         env.add_function("kind_label", |kind: String| kind_label(&kind).to_string());
         env.add_filter("date", |value: String| {
             value.get(..10).unwrap_or(&value).to_string()
         });
         env
     })
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#x27;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
 }
 
 pub fn kind_label(kind: &str) -> &str {

@@ -3,6 +3,8 @@
 
 mod account;
 mod admin;
+mod content;
+mod isf_form;
 mod organisations;
 
 use actix_web::http::header;
@@ -42,6 +44,61 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/organisations/{handle}/edit",
             web::post().to(organisations::update),
+        )
+        .route("/stories", web::get().to(content::directory))
+        .route("/guides", web::get().to(content::directory))
+        .route("/isf-templates", web::get().to(content::directory))
+        .route(
+            "/organisations/{handle}/{segment}",
+            web::get().to(content::organisation_items),
+        )
+        .route(
+            "/organisations/{handle}/{segment}",
+            web::post().to(content::create),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/new",
+            web::get().to(content::new_form),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}",
+            web::get().to(content::show),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/edit",
+            web::get().to(content::edit_form),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/edit",
+            web::post().to(content::update),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/revisions",
+            web::get().to(content::revisions),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/diff",
+            web::get().to(content::revision_diff),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/print",
+            web::get().to(content::print),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/review",
+            web::get().to(content::review),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/flags/{flag}",
+            web::post().to(content::resolve_flag),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/{action}",
+            web::post().to(content::action),
+        )
+        .route(
+            "/organisations/{handle}/{segment}/{slug}/{export}",
+            web::get().to(content::export),
         )
         .route("/admin", web::get().to(admin::dashboard))
         .route("/admin/users/{id}/approve", web::post().to(admin::approve))

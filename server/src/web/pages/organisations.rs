@@ -201,7 +201,7 @@ fn render_form(
 
 /// Countries for the select box, by name; the UK nations are listed as their own entries
 /// because networks there are organised by nation.
-fn countries() -> Vec<Value> {
+pub fn countries() -> Vec<Value> {
     let mut list: Vec<(String, String)> = rust_iso3166::ALL
         .iter()
         .map(|c| (c.alpha2.to_string(), c.name.to_string()))
