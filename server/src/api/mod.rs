@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}",
             web::patch().to(patch_organisation),
         )
+        .configure(content::configure)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError(AppError::NotFound))
         }));
