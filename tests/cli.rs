@@ -468,3 +468,58 @@ fn serve_runs_on_embedded_defaults_from_any_folder() {
         "SQLite file under ./data by default"
     );
 }
+
+#[test]
+fn demo_load_fills_a_new_instance_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = mutual(dir.path(), &[], &["demo", "load"], None);
+    let out = text(&output);
+    assert!(output.status.success(), "{out}");
+    assert!(
+        out.contains("built-in"),
+        "no ../shared here, so the built-in samples: {out}"
+    );
+    assert!(
+        out.contains("12 organisations, 20 case stories, 5 ISF templates, 8 practice guides"),
+        "{out}"
+    );
+    let output = mutual(dir.path(), &[], &["demo", "load"], None);
+    let out = text(&output);
+    assert!(out.contains("0 organisations, 0 case stories, 0 ISF templates, 0 practice guides (45 already there)"), "{out}");
+
+    let db = mutual::db::Db::open(
+        &mutual::db::DatabaseUrl::Sqlite(dir.path().join("data/mutual.db")),
+        1,
+    )
+    .expect("db");
+    let mut conn = db.get().expect("conn");
+    let (stories, total) = mutual::content::store::list(
+        &mut conn,
+        &mutual::content::store::Filter {
+            kind: Some(mutual::content::ContentKind::CaseStory),
+            lang: Some("cs".into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .expect("list");
+    assert!(total >= 1, "Czech stories are there");
+    assert!(stories
+        .iter()
+        .all(|s| s.status == mutual::content::Status::Published));
+    let (templates, _) = mutual::content::store::list(
+        &mut conn,
+        &mutual::content::store::Filter {
+            kind: Some(mutual::content::ContentKind::IsfTemplate),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .expect("list");
+    for template in templates {
+        let mutual::content::Details::Isf(data) = &template.details else {
+            panic!("not an ISF")
+        };
+        assert!(data.compute().is_ok(), "{} computes", template.row.title);
+    }
+}

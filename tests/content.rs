@@ -16,6 +16,7 @@ both_backends! {
     outsiders_cannot_write_and_drafts_stay_private => permissions,
     listings_filter_by_topic_country_language_and_people => filters,
     hostile_markdown_is_rendered_safe_on_the_page => hostile_page,
+    stories_are_taken_down_when_consent_expires => expired_consent,
 }
 
 struct Org {
@@ -1084,4 +1085,82 @@ async fn anonymisation_check_endpoint_counts_in_characters() {
     )
     .await;
     assert_eq!(status, 401);
+}
+
+async fn expired_consent(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let org = organisation(&app, "northlight", "GB-ENG").await;
+    let mut body = story_body();
+    body["body"] = json!("Fred met his team before the move.");
+    let (_, story) = post(&app, "/api/v1/stories", &org.token_editor, body).await;
+    let id = story["id"].as_str().expect("id").to_string();
+    api(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/stories/{id}/consent"),
+        Some(&org.token_editor),
+        Some(json!({"method": "written", "scope": ["web"], "expires_on": "2099-01-01"})),
+    )
+    .await;
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/v1/stories/{id}/submit"),
+            &org.token_editor,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/v1/stories/{id}/approve"),
+            &org.token_reviewer,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/v1/stories/{id}/publish"),
+            &org.token_editor,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    // Time passes: the consent's last day is behind us.
+    let story_id = id.clone();
+    let taken_down = app
+        .db
+        .run(move |conn| {
+            mutual::content::store::save_consent(
+                conn,
+                &story_id,
+                "written",
+                &["web".to_string()],
+                Some("2020-01-01"),
+                "",
+                None,
+            )?;
+            mutual::content::workflow::expire_consents(conn)
+        })
+        .await
+        .expect("expire");
+    assert_eq!(taken_down, 1);
+    let (status, _) = get(&app, &format!("/api/v1/stories/{id}"), None).await;
+    assert_eq!(status, 404, "the story is no longer shown");
+    let (_, own) = get(
+        &app,
+        &format!("/api/v1/stories/{id}"),
+        Some(&org.token_editor),
+    )
+    .await;
+    assert_eq!(own["status"], "withdrawn");
 }

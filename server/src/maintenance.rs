@@ -1,5 +1,6 @@
-//! Housekeeping that keeps tables small: expired sessions, old login attempts and old
-//! finished jobs. Runs as an hourly job on the queue, so it is itself durable.
+//! Housekeeping: takes down stories whose consent has expired, and keeps tables small
+//! (expired sessions, old login attempts, old finished jobs). Runs as an hourly job on
+//! the queue, so it is itself durable.
 
 use chrono::Utc;
 
@@ -12,6 +13,8 @@ pub fn register(registry: &mut Registry) {
     registry.register(JOB_KIND, |ctx: JobContext, _job| async move {
         ctx.db
             .run(|conn| {
+                crate::content::workflow::expire_consents(conn)
+                    .map_err(|e| JobError::Retry(e.to_string()))?;
                 crate::accounts::sessions::prune_expired(conn)?;
                 crate::accounts::prune_login_attempts(conn, 24 * 60)?;
                 jobs::prune_finished(conn, 14)?;
