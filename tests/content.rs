@@ -493,6 +493,18 @@ async fn guide_lifecycle(backend: Backend) {
         .expect("body");
     assert!(page.contains("Adapted from"), "attribution shown");
     assert!(page.contains(edited["url"].as_str().expect("url")));
+    let listing = common::new_client()
+        .get(app.url("/organisations/kotipolku/guides"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        listing.contains("Adapted from"),
+        "attribution in listings too"
+    );
     // Adapting into an organisation you don't belong to is refused.
     let (status, _) = post(
         &app,
@@ -823,13 +835,11 @@ async fn permissions(backend: Backend) {
     // The same through the pages.
     let browser = app.another_browser();
     browser.log_in("filia_editor").await;
-    let page = format!(
-        "{}",
-        story["url"]
-            .as_str()
-            .expect("url")
-            .trim_start_matches(&app.address)
-    );
+    let page = story["url"]
+        .as_str()
+        .expect("url")
+        .trim_start_matches(&app.address)
+        .to_string();
     assert_eq!(
         browser.get(&format!("{page}/edit")).await.status().as_u16(),
         404
@@ -1163,4 +1173,33 @@ async fn expired_consent(backend: Backend) {
     )
     .await;
     assert_eq!(own["status"], "withdrawn");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_lists_each_content_type() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, spec) = get(&app, "/api/v1/openapi.json", None).await;
+    for path in [
+        "/api/v1/stories",
+        "/api/v1/stories/{id}",
+        "/api/v1/stories/{id}/{action}",
+        "/api/v1/stories/{id}/consent",
+        "/api/v1/isf-templates",
+        "/api/v1/isf-templates/{id}/adapt",
+        "/api/v1/isf-templates/{id}/export.csv",
+        "/api/v1/guides/{id}/revisions",
+        "/api/v1/guides/{id}/diff",
+        "/api/v1/anonymisation/check",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(
+        spec["paths"]["/api/v1/{kind}"].is_null(),
+        "the generic path is expanded"
+    );
+    let params = spec["paths"]["/api/v1/guides"]["get"]["parameters"]
+        .as_array()
+        .expect("params");
+    assert!(params.iter().all(|p| p["name"] != "kind"));
+    assert!(params.iter().any(|p| p["name"] == "topic"));
 }

@@ -351,7 +351,7 @@ pub fn sign_up(
         Registration::Approval => create_account(conn, input, Role::Member, Status::Pending),
         Registration::Invite => {
             let code = invitation_code.map(str::trim).unwrap_or_default();
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let invitation =
                     find_usable_invitation(conn, code)?.ok_or(AccountError::InvalidInvitation)?;
                 let user = create_account(conn, input, Role::Member, Status::Active)?;

@@ -229,7 +229,7 @@ pub fn insert(
     let id = db::new_id();
     let kind = item.details.kind();
     let now = db::now();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let slug = unique_slug(conn, organisation_id, kind, &item.title)?;
         let attribution = origin.derived_from.as_ref();
         diesel::insert_into(content_items::table)
@@ -275,7 +275,7 @@ pub fn update(
     note: &str,
     status: Status,
 ) -> QueryResult<i32> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current: i32 = content_items::table
             .filter(content_items::id.eq(id))
             .select(content_items::revision)

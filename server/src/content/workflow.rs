@@ -4,7 +4,6 @@
 //! and ISF templates can be published by any editor. Withdrawing consent unpublishes a
 //! story at once.
 
-use diesel::Connection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -182,7 +181,7 @@ fn record_check(conn: &mut DbConn, item: &ContentItem, user_id: &str) -> Result<
     };
     let previous = store::flags(conn, item.id())?;
     let revision = item.row.revision;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         use crate::db::schema::anonymisation_flags as f;
         use diesel::prelude::*;
         diesel::delete(
@@ -511,7 +510,7 @@ pub fn withdraw_consent(
             "There is no consent record to withdraw.".into(),
         ));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         store::mark_consent_withdrawn(conn, id, reason.trim())?;
         if item.status != Status::Draft && item.status != Status::Withdrawn {
             store::set_status(conn, id, Status::Withdrawn)?;

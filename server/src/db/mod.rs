@@ -295,6 +295,25 @@ pub fn get_or_init_setting(
     }
 }
 
+/// A transaction that will write. On SQLite it takes the write lock at its first statement:
+/// a plain (deferred) transaction that reads first and writes later fails at once with
+/// "database is locked" when another connection writes meanwhile, instead of waiting.
+/// Use this for every transaction that writes; it nests like `Connection::transaction`.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConn::Sqlite(sqlite) = conn {
+            // A no-op write: it matches no row, but still takes SQLite's write lock, waiting
+            // for it through busy_timeout.
+            sqlite.batch_execute("UPDATE instance_settings SET value = value WHERE key = ''")?;
+        }
+        work(conn)
+    })
+}
+
 /// True when an error is a unique-constraint violation (e.g. a handle already taken).
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
     matches!(

@@ -131,8 +131,7 @@ fn field<T: serde::de::DeserializeOwned>(
 
 /// Loads everything not loaded yet, in one transaction: a bad sample loads nothing.
 pub fn load(conn: &mut DbConn, corpus: &Corpus) -> Result<Report, DemoError> {
-    use diesel::Connection;
-    conn.transaction(|conn| load_all(conn, corpus))
+    crate::db::write_transaction(conn, |conn| load_all(conn, corpus))
 }
 
 fn load_all(conn: &mut DbConn, corpus: &Corpus) -> Result<Report, DemoError> {

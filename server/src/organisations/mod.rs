@@ -429,7 +429,7 @@ pub fn create(
     }
     let id = db::new_id();
     let now = db::now();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(organisations::table)
             .values((
                 organisations::id.eq(&id),
@@ -472,7 +472,7 @@ pub fn update(
 ) -> Result<Organisation, OrganisationError> {
     let profile = input.validate().map_err(OrganisationError::Invalid)?;
     let row = find_row(conn, handle)?.ok_or(OrganisationError::NotFound)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(organisations::table.filter(organisations::id.eq(&row.id)))
             .set((
                 organisations::name.eq(&profile.name),

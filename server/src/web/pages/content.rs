@@ -616,16 +616,22 @@ impl ContentForm {
     }
 }
 
+/// Which form to show: for a new item in an organisation, or for editing an item.
+struct FormTarget<'a> {
+    kind: ContentKind,
+    organisation: (&'a str, &'a str),
+    editing: Option<&'a ItemView>,
+}
+
 fn render_form(
     req: &HttpRequest,
     state: &AppState,
     user: &User,
-    kind: ContentKind,
-    organisation: (&str, &str),
-    editing: Option<&ItemView>,
+    target: FormTarget<'_>,
     values: Value,
     errors: &[FieldError],
 ) -> Result<String, AppError> {
+    let kind = target.kind;
     render(
         "content/form.html",
         context! {
@@ -633,8 +639,8 @@ fn render_form(
             kind => kind.as_str(),
             kind_label => kind.label(),
             segment => kind.segment(),
-            organisation => context! { handle => organisation.0, name => organisation.1 },
-            editing => editing,
+            organisation => context! { handle => target.organisation.0, name => target.organisation.1 },
+            editing => target.editing,
             values => values,
             errors => errors,
             choices => choices(),
@@ -689,9 +695,11 @@ pub async fn new_form(
         &req,
         &state,
         &user,
-        kind,
-        (&org.handle, &org.profile.name),
-        None,
+        FormTarget {
+            kind,
+            organisation: (&org.handle, &org.profile.name),
+            editing: None,
+        },
         form.values(),
         &[],
     )?;
@@ -713,9 +721,11 @@ pub async fn create(
             &req,
             &state,
             &user,
-            kind,
-            (&org.handle, &org.profile.name),
-            None,
+            FormTarget {
+                kind,
+                organisation: (&org.handle, &org.profile.name),
+                editing: None,
+            },
             form.values(),
             &[],
         )?;
@@ -744,9 +754,11 @@ pub async fn create(
                 &req,
                 &state,
                 &user,
-                kind,
-                (&org.handle, &org.profile.name),
-                None,
+                FormTarget {
+                    kind,
+                    organisation: (&org.handle, &org.profile.name),
+                    editing: None,
+                },
                 form.values(),
                 &errors,
             )?,
@@ -774,9 +786,11 @@ pub async fn edit_form(
         &req,
         &state,
         &user,
-        kind,
-        (&item.organisation_handle, &item.organisation_name),
-        Some(&view),
+        FormTarget {
+            kind,
+            organisation: (&item.organisation_handle, &item.organisation_name),
+            editing: Some(&view),
+        },
         ContentForm::from_item(&item).values(),
         &[],
     )?;
@@ -808,9 +822,11 @@ pub async fn update(
             &req,
             &state,
             &user,
-            kind,
-            (&organisation.0, &organisation.1),
-            Some(&view),
+            FormTarget {
+                kind,
+                organisation: (&organisation.0, &organisation.1),
+                editing: Some(&view),
+            },
             form.values(),
             &[],
         )?;
@@ -840,9 +856,11 @@ pub async fn update(
                 &req,
                 &state,
                 &user,
-                kind,
-                (&organisation.0, &organisation.1),
-                Some(&view),
+                FormTarget {
+                    kind,
+                    organisation: (&organisation.0, &organisation.1),
+                    editing: Some(&view),
+                },
                 form.values(),
                 &errors,
             )?,
