@@ -17,6 +17,7 @@ both_backends! {
     listings_filter_by_topic_country_language_and_people => filters,
     hostile_markdown_is_rendered_safe_on_the_page => hostile_page,
     stories_are_taken_down_when_consent_expires => expired_consent,
+    a_story_goes_through_the_pages_from_draft_to_published => story_pages,
 }
 
 struct Org {
@@ -1202,4 +1203,139 @@ async fn openapi_lists_each_content_type() {
         .expect("params");
     assert!(params.iter().all(|p| p["name"] != "kind"));
     assert!(params.iter().any(|p| p["name"] == "topic"));
+}
+
+/// The story journey through the pages, as an editor and a reviewer would click it.
+async fn story_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    organisation(&app, "kopu", "NZ").await;
+    let editor = app.another_browser();
+    editor.log_in("kopu_editor").await;
+    let (status, form) = editor.get_text("/organisations/kopu/stories/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"pseudonym\""));
+    let response = editor
+        .post_form(
+            "/organisations/kopu/stories",
+            &[
+                ("title", "Moana's own flat"),
+                ("summary", "A flat of her own."),
+                ("lang", "en"),
+                ("licence", "CC-BY-4.0"),
+                ("pseudonym", "Moana"),
+                ("age_band", "18-29"),
+                ("voice", "told_with"),
+                ("country", "NZ"),
+                ("region", "Waikato"),
+                ("year_from", "2019"),
+                ("year_to", "2021"),
+                ("people_supported", "adults-learning-disabilities"),
+                ("topics", "housing"),
+                (
+                    "body",
+                    "Moana chose her flat with her aunt Mere. She was 23 years old.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let path = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let page = editor.get_text(&path).await.1;
+    assert!(page.contains("Check details and consent"));
+
+    // Submitting shows why it cannot go yet.
+    let response = editor.post_form(&format!("{path}/submit"), &[]).await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert!(response.text().await.expect("body").contains("identifying"));
+    let review = editor.get_text(&format!("{path}/review")).await.1;
+    assert!(
+        review.contains("Mere"),
+        "the name is flagged on the review page"
+    );
+    // Keep each flag with a reason (the reviewer agrees they are safe here).
+    let flag_ids: Vec<String> = regex::Regex::new(r#"action="[^"]*/flags/([0-9a-f-]+)""#)
+        .expect("regex")
+        .captures_iter(&review)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(!flag_ids.is_empty(), "{review}");
+    let response = editor
+        .post_form(
+            &format!("{path}/flags/{}", flag_ids[0]),
+            &[("resolution", "dismissed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422, "a reason is needed");
+    for id in &flag_ids {
+        let response = editor
+            .post_form(
+                &format!("{path}/flags/{id}"),
+                &[
+                    ("resolution", "dismissed"),
+                    ("reason", "Changed in the published copy"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+    let response = editor
+        .post_form(
+            &format!("{path}/consent"),
+            &[
+                ("method", "supported_decision"),
+                ("scope", "web"),
+                ("scope", "federate"),
+                ("expires_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let response = editor.post_form(&format!("{path}/submit"), &[]).await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+
+    let reviewer = app.another_browser();
+    reviewer.log_in("kopu_reviewer").await;
+    let page = reviewer.get_text(&path).await.1;
+    assert!(
+        page.contains(">Approve<"),
+        "the reviewer sees the approve button"
+    );
+    assert_eq!(
+        reviewer
+            .post_form(&format!("{path}/approve"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        reviewer
+            .post_form(&format!("{path}/publish"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let public = common::new_client()
+        .get(app.url(&path))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(public.status().as_u16(), 200);
+    let public = public.text().await.expect("body");
+    assert!(
+        public.contains("Moana chose her flat")
+            && !public.contains("supported_decision")
+            && !public.contains("Changed in the published copy")
+    );
+    let listing = app.get_text("/stories?country=NZ").await.1;
+    assert!(listing.contains("Moana&#x27;s own flat") || listing.contains("Moana's own flat"));
 }
