@@ -73,6 +73,9 @@ tables! {
         id: String, handle: String, name: String, summary: String, country: String, regions: String,
         languages: String, kind: String, hosts_events: bool, accessibility_statement: String,
         contact_email: Option<String>, contact_url: Option<String>, created_at: Ts, updated_at: Ts,
+        actor_id: Option<String>, local: bool, inbox_url: Option<String>,
+        shared_inbox_url: Option<String>, public_key_pem: Option<String>,
+        private_key_pem: Option<String>, fetched_at: Option<Ts>,
     }
     organisation_members { organisation_id: String, user_id: String, role: String, created_at: Ts }
     organisation_terms { organisation_id: String, relation: String, vocabulary: String, slug: String }
@@ -90,6 +93,7 @@ tables! {
         derived_from_url: Option<String>, derived_from_title: Option<String>,
         derived_from_organisation: Option<String>, derived_from_revision: Option<i32>,
         created_at: Ts, updated_at: Ts, published_at: Option<Ts>, withdrawn_at: Option<Ts>,
+        ap_id: Option<String>, local: bool, remote_url: Option<String>,
     }
     content_facets { content_id: String, facet: String, value: String }
     content_revisions {
@@ -111,6 +115,12 @@ tables! {
         id: String, content_id: String, actor_id: Option<String>, action: String, note: String,
         created_at: Ts,
     }
+    follows {
+        id: String, follower: String, follower_inbox: String, following: String, state: String,
+        activity_id: String, created_at: Ts, updated_at: Ts,
+    }
+    received_activities { id: String, received_at: Ts }
+    federation_domains { domain: String, policy: String, note: String, created_at: Ts }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -93,6 +93,13 @@ diesel::table! {
         contact_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        local -> Bool,
+        inbox_url -> Nullable<Text>,
+        shared_inbox_url -> Nullable<Text>,
+        public_key_pem -> Nullable<Text>,
+        private_key_pem -> Nullable<Text>,
+        fetched_at -> Nullable<Timestamp>,
     }
 }
 
@@ -166,6 +173,38 @@ diesel::table! {
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
+        ap_id -> Nullable<Text>,
+        local -> Bool,
+        remote_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> Text,
+        follower -> Text,
+        follower_inbox -> Text,
+        following -> Text,
+        state -> Text,
+        activity_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_activities (id) {
+        id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_domains (domain) {
+        domain -> Text,
+        policy -> Text,
+        note -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -261,4 +300,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     story_consents,
     anonymisation_flags,
     content_events,
+    follows,
+    received_activities,
+    federation_domains,
 );

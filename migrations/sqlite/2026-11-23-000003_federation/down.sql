@@ -1,0 +1,15 @@
+DROP TABLE federation_domains;
+DROP TABLE received_activities;
+DROP TABLE follows;
+DROP INDEX content_items_ap_id;
+ALTER TABLE content_items DROP COLUMN remote_url;
+ALTER TABLE content_items DROP COLUMN local;
+ALTER TABLE content_items DROP COLUMN ap_id;
+DROP INDEX organisations_actor_id;
+ALTER TABLE organisations DROP COLUMN fetched_at;
+ALTER TABLE organisations DROP COLUMN private_key_pem;
+ALTER TABLE organisations DROP COLUMN public_key_pem;
+ALTER TABLE organisations DROP COLUMN shared_inbox_url;
+ALTER TABLE organisations DROP COLUMN inbox_url;
+ALTER TABLE organisations DROP COLUMN local;
+ALTER TABLE organisations DROP COLUMN actor_id;

@@ -1,0 +1,42 @@
+-- Federation: organisations and content from other instances live in the same tables as
+-- local ones (local = false); follows, received activity ids and the domain policy.
+-- Keep in step with the postgres folder of the same name (see migrations/README.md).
+
+ALTER TABLE organisations ADD COLUMN actor_id TEXT;
+ALTER TABLE organisations ADD COLUMN local BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE organisations ADD COLUMN inbox_url TEXT;
+ALTER TABLE organisations ADD COLUMN shared_inbox_url TEXT;
+ALTER TABLE organisations ADD COLUMN public_key_pem TEXT;
+ALTER TABLE organisations ADD COLUMN private_key_pem TEXT;
+ALTER TABLE organisations ADD COLUMN fetched_at TIMESTAMP;
+CREATE UNIQUE INDEX organisations_actor_id ON organisations(actor_id);
+
+ALTER TABLE content_items ADD COLUMN ap_id TEXT;
+ALTER TABLE content_items ADD COLUMN local BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE content_items ADD COLUMN remote_url TEXT;
+CREATE UNIQUE INDEX content_items_ap_id ON content_items(ap_id);
+
+CREATE TABLE follows (
+    id TEXT PRIMARY KEY NOT NULL,
+    follower TEXT NOT NULL,
+    follower_inbox TEXT NOT NULL,
+    following TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+    activity_id TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (follower, following)
+);
+CREATE INDEX follows_following ON follows(following, state);
+
+CREATE TABLE received_activities (
+    id TEXT PRIMARY KEY NOT NULL,
+    received_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE federation_domains (
+    domain TEXT PRIMARY KEY NOT NULL,
+    policy TEXT NOT NULL CHECK (policy IN ('allow', 'block')),
+    note TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
