@@ -65,6 +65,43 @@ pub struct Settings {
     pub login_failures_per_address: u32,
     pub login_window_minutes: u32,
     pub jobs: JobSettings,
+    pub federation: FederationSettings,
+}
+
+/// How this instance federates.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FederationSettings {
+    /// `open` (any instance not blocked) or `allowlist` (only allowed domains).
+    pub mode: FederationMode,
+    /// Allow plain http and private, loopback and link-local addresses. Only for tests and
+    /// demos on one machine: it lets the server fetch from addresses inside your network.
+    pub allow_private_addresses: bool,
+    /// Most objects fetched while handling one incoming activity.
+    pub fetch_limit: u32,
+    /// Require a signature on every fetch of actors and objects (authorized fetch).
+    pub authorized_fetch: bool,
+    /// Largest activity accepted in an inbox, in bytes.
+    pub max_activity_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    Open,
+    Allowlist,
+}
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        FederationSettings {
+            mode: FederationMode::Open,
+            allow_private_addresses: false,
+            fetch_limit: 20,
+            authorized_fetch: false,
+            max_activity_bytes: 256 * 1024,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +143,7 @@ impl Default for Settings {
             login_failures_per_address: 20,
             login_window_minutes: 15,
             jobs: JobSettings::default(),
+            federation: FederationSettings::default(),
         }
     }
 }
@@ -129,6 +167,7 @@ pub struct Config {
     pub login_failures_per_address: u32,
     pub login_window_minutes: u32,
     pub jobs: JobSettings,
+    pub federation: FederationSettings,
 }
 
 impl Config {
@@ -218,6 +257,7 @@ const KNOWN_KEYS: &[&str] = &[
     "login_failures_per_address",
     "login_window_minutes",
     "jobs",
+    "federation",
 ];
 
 /// Merges the layers and reads each setting on its own, so one bad value does not hide the next.
@@ -399,6 +439,18 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
     if settings.jobs.lease_seconds < 5 {
         problems.push(problem("jobs.lease_seconds", "must be at least 5 seconds"));
     }
+    if settings.federation.fetch_limit == 0 || settings.federation.fetch_limit > 1000 {
+        problems.push(problem(
+            "federation.fetch_limit",
+            "must be between 1 and 1000",
+        ));
+    }
+    if settings.federation.max_activity_bytes < 1024 {
+        problems.push(problem(
+            "federation.max_activity_bytes",
+            "must be at least 1024",
+        ));
+    }
     if settings.jobs.poll_interval_ms < 10 {
         problems.push(problem("jobs.poll_interval_ms", "must be at least 10"));
     }
@@ -427,6 +479,7 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
             login_failures_per_address: settings.login_failures_per_address,
             login_window_minutes: settings.login_window_minutes,
             jobs: settings.jobs,
+            federation: settings.federation,
         }),
         _ => Err(problems),
     }

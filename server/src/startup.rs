@@ -49,9 +49,10 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
 }
 
 /// Every job kind this server knows how to run.
-pub fn job_registry() -> Registry {
+pub fn job_registry(federation: crate::federation::FedConfig) -> Registry {
     let mut registry = Registry::new();
     crate::maintenance::register(&mut registry);
+    crate::federation::delivery::register(&mut registry, federation);
     registry
 }
 
@@ -82,14 +83,18 @@ impl Application {
                 .map_err(|_| StartupError::Db(DbError::Cancelled))??
         };
 
-        let state = AppState::new(db.clone(), Arc::new(config.clone()))
+        let config = Arc::new(config);
+        let federation = crate::federation::build(db.clone(), config.clone())
+            .await
+            .map_err(|e| StartupError::Secret(e.to_string()))?;
+        let state = AppState::new(db.clone(), config.clone(), federation.clone())
             .await
             .map_err(StartupError::Secret)?;
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runner = Runner::new(
             db.clone(),
-            job_registry(),
+            job_registry(federation),
             chrono::Duration::seconds(i64::from(config.jobs.lease_seconds)),
             Duration::from_millis(config.jobs.poll_interval_ms),
         );

@@ -38,8 +38,12 @@ pub fn render(source: &str) -> String {
 
 /// Plain text from Markdown, for summaries, search and the anonymisation check.
 pub fn plain_text(source: &str) -> String {
-    let html = render(source);
-    let text = ammonia::Builder::empty().clean(&html).to_string();
+    strip_html(&render(source))
+}
+
+/// Text without any markup, for fields that are plain text (a remote name or summary).
+pub fn strip_html(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
     // ammonia escapes text; undo the few entities it produces.
     text.replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -40,6 +40,9 @@ pub struct ContentRow {
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub ap_id: Option<String>,
+    pub local: bool,
+    pub remote_url: Option<String>,
 }
 
 /// An item with its organisation and typed details, as the rest of the program uses it.
@@ -702,4 +705,106 @@ pub fn variants_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<VariantLink>>
             title,
         })
         .collect())
+}
+
+/// What only a remote item has.
+#[derive(Debug, Clone)]
+pub struct RemoteItem {
+    pub ap_id: String,
+    pub remote_url: String,
+    pub revision: i32,
+    pub published_at: Option<NaiveDateTime>,
+    pub derived_from: Option<Attribution>,
+}
+
+/// Stores or replaces a published item received from another instance. Returns its id.
+pub fn upsert_remote(
+    conn: &mut DbConn,
+    organisation_id: &str,
+    item: &Validated,
+    remote: &RemoteItem,
+) -> QueryResult<String> {
+    crate::db::write_transaction(conn, |conn| {
+        let existing: Option<(String, String)> = content_items::table
+            .filter(content_items::ap_id.eq(&remote.ap_id))
+            .select((content_items::id, content_items::organisation_id))
+            .first(conn)
+            .optional()?;
+        let now = db::now();
+        let attribution = remote.derived_from.as_ref();
+        let id = match existing {
+            Some((id, owner)) => {
+                if owner != organisation_id {
+                    // Only the organisation that published it may change it.
+                    return Err(diesel::result::Error::NotFound);
+                }
+                diesel::update(content_items::table.filter(content_items::id.eq(&id)))
+                    .set((
+                        content_items::title.eq(&item.title),
+                        content_items::summary.eq(&item.summary),
+                        content_items::lang.eq(&item.lang),
+                        content_items::licence.eq(&item.licence),
+                        content_items::body_source.eq(&item.body_source),
+                        content_items::body_html.eq(&item.body_html),
+                        content_items::data.eq(item.details.to_json().to_string()),
+                        content_items::country.eq(&item.country),
+                        content_items::revision.eq(remote.revision),
+                        content_items::status.eq(Status::Published.as_str()),
+                        content_items::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                id
+            }
+            None => {
+                let id = db::new_id();
+                let kind = item.details.kind();
+                let slug = unique_slug(conn, organisation_id, kind, &item.title)?;
+                diesel::insert_into(content_items::table)
+                    .values((
+                        content_items::id.eq(&id),
+                        content_items::organisation_id.eq(organisation_id),
+                        content_items::kind.eq(kind.as_str()),
+                        content_items::slug.eq(&slug),
+                        content_items::title.eq(&item.title),
+                        content_items::summary.eq(&item.summary),
+                        content_items::lang.eq(&item.lang),
+                        content_items::licence.eq(&item.licence),
+                        content_items::status.eq(Status::Published.as_str()),
+                        content_items::body_source.eq(&item.body_source),
+                        content_items::body_html.eq(&item.body_html),
+                        content_items::data.eq(item.details.to_json().to_string()),
+                        content_items::country.eq(&item.country),
+                        content_items::revision.eq(remote.revision),
+                        content_items::derived_from_url.eq(attribution.map(|a| a.url.clone())),
+                        content_items::derived_from_title.eq(attribution.map(|a| a.title.clone())),
+                        content_items::derived_from_organisation
+                            .eq(attribution.map(|a| a.organisation.clone())),
+                        content_items::derived_from_revision
+                            .eq(attribution.and_then(|a| a.revision)),
+                        content_items::created_at.eq(now),
+                        content_items::updated_at.eq(now),
+                        content_items::published_at.eq(remote.published_at.unwrap_or(now)),
+                        content_items::ap_id.eq(&remote.ap_id),
+                        content_items::local.eq(false),
+                        content_items::remote_url.eq(&remote.remote_url),
+                    ))
+                    .execute(conn)?;
+                id
+            }
+        };
+        write_facets(conn, &id, item)?;
+        Ok(id)
+    })
+}
+
+/// Removes a remote item (its author deleted or withdrew it). Returns whether one was removed.
+pub fn delete_remote(conn: &mut DbConn, ap_id: &str, organisation_id: &str) -> QueryResult<bool> {
+    let removed = diesel::delete(
+        content_items::table
+            .filter(content_items::ap_id.eq(ap_id))
+            .filter(content_items::organisation_id.eq(organisation_id))
+            .filter(content_items::local.eq(false)),
+    )
+    .execute(conn)?;
+    Ok(removed > 0)
 }

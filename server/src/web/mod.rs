@@ -33,10 +33,15 @@ pub struct AppState {
     /// Keys the CSRF HMAC (and later signed links); stored in the database so every
     /// server of one instance agrees and restarts keep forms valid.
     pub secret: Arc<Vec<u8>>,
+    pub federation: crate::federation::FedConfig,
 }
 
 impl AppState {
-    pub async fn new(db: Db, config: Arc<Config>) -> Result<AppState, String> {
+    pub async fn new(
+        db: Db,
+        config: Arc<Config>,
+        federation: crate::federation::FedConfig,
+    ) -> Result<AppState, String> {
         let secret = db
             .run(|conn| {
                 crate::db::get_or_init_setting(conn, "secret_key", || {
@@ -50,6 +55,7 @@ impl AppState {
             db,
             config,
             secret: Arc::new(secret.into_bytes()),
+            federation,
         })
     }
 }
@@ -58,6 +64,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let federation = state.federation.clone();
     let data = web::Data::new(state);
     let server =
         HttpServer::new(move || {
@@ -85,6 +92,9 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                     },
                 ))
                 .app_data(web::PayloadConfig::default().limit(form_limit.max(json_limit)))
+                .wrap(activitypub_federation::config::FederationMiddleware::new(
+                    federation.clone(),
+                ))
                 .wrap(actix_web::middleware::from_fn(csrf_cookie))
                 .wrap(actix_web::middleware::from_fn(request_id_header))
                 .wrap(
@@ -99,6 +109,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                 .route("/healthz", web::get().to(healthz))
                 .route("/static/{path:.*}", web::get().to(static_file))
                 .service(web::scope("/api/v1").configure(crate::api::configure))
+                .configure(crate::federation::routes::configure)
                 .configure(pages::configure)
                 .default_service(web::to(not_found))
         })

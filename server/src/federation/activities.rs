@@ -1,0 +1,476 @@
+//! Activities we accept in an inbox, one struct each, and what receiving them does.
+//! The library has already checked the HTTP signature, that the signer is the activity's
+//! actor, and the domain policy; here we check that objects belong to the actor's host
+//! and that the activity makes sense for us.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{
+    AcceptType, CreateType, DeleteType, FollowType, RejectType, UndoType, UpdateType,
+};
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::{Activity, Actor, Object};
+use async_trait::async_trait;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::delivery;
+use super::objects::{DbActor, DbArticle};
+use super::protocol::{context, ArticleJson};
+use super::{FedData, FederationError};
+use crate::db::schema::{follows, received_activities};
+use crate::db::{self, DbConn};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: FollowType,
+    pub actor: ObjectId<DbActor>,
+    pub object: ObjectId<DbActor>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accept {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AcceptType,
+    pub actor: ObjectId<DbActor>,
+    pub object: Follow,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reject {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: RejectType,
+    pub actor: ObjectId<DbActor>,
+    pub object: Follow,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoFollow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub actor: ObjectId<DbActor>,
+    pub object: Follow,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateArticle {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: CreateType,
+    pub actor: ObjectId<DbActor>,
+    pub object: ArticleJson,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateArticle {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UpdateType,
+    pub actor: ObjectId<DbActor>,
+    pub object: ArticleJson,
+}
+
+/// The object of a Delete: a bare id or a Tombstone with one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DeletedObject {
+    Id(Url),
+    Tombstone { id: Url },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delete {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: DeleteType,
+    pub actor: ObjectId<DbActor>,
+    pub object: DeletedObject,
+}
+
+/// Everything an inbox accepts. Variants are tried in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+#[enum_delegate::implement(Activity)]
+pub enum InboxActivity {
+    Follow(Follow),
+    Accept(Accept),
+    Reject(Reject),
+    UndoFollow(UndoFollow),
+    CreateArticle(CreateArticle),
+    UpdateArticle(UpdateArticle),
+    Delete(Delete),
+}
+
+/// Records an activity id; false if it was seen before (deliveries are retried, so the
+/// same activity can arrive twice and must change nothing the second time).
+async fn first_time(data: &Data<FedData>, id: &Url) -> Result<bool, FederationError> {
+    let id = id.to_string();
+    Ok(data
+        .db
+        .query(move |conn| {
+            let inserted = diesel::insert_into(received_activities::table)
+                .values((
+                    received_activities::id.eq(&id),
+                    received_activities::received_at.eq(db::now()),
+                ))
+                .execute(conn);
+            match inserted {
+                Ok(_) => Ok(true),
+                Err(e) if db::is_unique_violation(&e) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+        .await?)
+}
+
+fn local_only(data: &Data<FedData>, url: &Url) -> Result<(), FederationError> {
+    if super::policy::domain_of(url) != Some(super::domain(&data.config)) {
+        return Err(FederationError::Invalid(
+            "that actor is not on this instance".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Activity for Follow {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        local_only(data, self.object.inner())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        if !first_time(data, &self.id).await? {
+            return Ok(());
+        }
+        let follower = self.actor.dereference(data).await?;
+        let followed = self.object.dereference_local(data).await?;
+        let inbox = follower.shared_inbox_or_inbox().to_string();
+        let (follower_id, followed_id, activity_id) = (
+            follower.id().to_string(),
+            followed.id().to_string(),
+            self.id.to_string(),
+        );
+        let accept = serde_json::json!({
+            "@context": context(),
+            "id": format!("{}#accepts/{}", followed.id(), db::new_id()),
+            "type": "Accept",
+            "actor": followed.id(),
+            "object": serde_json::to_value(&self)?,
+        });
+        let handle = followed.row.handle.clone();
+        let target = follower.inbox.clone();
+        let target = follower.shared_inbox.clone().unwrap_or(target);
+        data.db
+            .run(move |conn| {
+                db::write_transaction(conn, |conn| {
+                    save_follow(
+                        conn,
+                        &follower_id,
+                        &inbox,
+                        &followed_id,
+                        "accepted",
+                        &activity_id,
+                    )?;
+                    delivery::enqueue(conn, &handle, &accept, &[target])?;
+                    Ok::<_, FederationError>(())
+                })
+            })
+            .await
+    }
+}
+
+/// Creates or updates the follow between two actors.
+pub fn save_follow(
+    conn: &mut DbConn,
+    follower: &str,
+    follower_inbox: &str,
+    following: &str,
+    state: &str,
+    activity_id: &str,
+) -> QueryResult<()> {
+    let now = db::now();
+    let updated = diesel::update(
+        follows::table
+            .filter(follows::follower.eq(follower))
+            .filter(follows::following.eq(following)),
+    )
+    .set((
+        follows::state.eq(state),
+        follows::follower_inbox.eq(follower_inbox),
+        follows::activity_id.eq(activity_id),
+        follows::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(follows::table)
+            .values((
+                follows::id.eq(db::new_id()),
+                follows::follower.eq(follower),
+                follows::follower_inbox.eq(follower_inbox),
+                follows::following.eq(following),
+                follows::state.eq(state),
+                follows::activity_id.eq(activity_id),
+                follows::created_at.eq(now),
+                follows::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+async fn answer_follow(
+    data: &Data<FedData>,
+    actor: &ObjectId<DbActor>,
+    follow: &Follow,
+    state: &'static str,
+) -> Result<(), FederationError> {
+    // The answer must come from the actor that was followed, about a follow we sent.
+    if actor.inner() != follow.object.inner() {
+        return Err(FederationError::Invalid(
+            "only the followed actor can answer a follow".into(),
+        ));
+    }
+    local_only(data, follow.actor.inner())?;
+    let (follower, following) = (
+        follow.actor.inner().to_string(),
+        follow.object.inner().to_string(),
+    );
+    data.db
+        .query(move |conn| {
+            diesel::update(
+                follows::table
+                    .filter(follows::follower.eq(&follower))
+                    .filter(follows::following.eq(&following)),
+            )
+            .set((follows::state.eq(state), follows::updated_at.eq(db::now())))
+            .execute(conn)
+        })
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Activity for Accept {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        answer_follow(data, &self.actor, &self.object, "accepted").await
+    }
+}
+
+#[async_trait]
+impl Activity for Reject {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        answer_follow(data, &self.actor, &self.object, "rejected").await
+    }
+}
+
+#[async_trait]
+impl Activity for UndoFollow {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        if self.object.actor.inner() != self.actor.inner() {
+            return Err(FederationError::Invalid(
+                "only the follower can undo a follow".into(),
+            ));
+        }
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        let (follower, following) = (
+            self.actor.inner().to_string(),
+            self.object.object.inner().to_string(),
+        );
+        data.db
+            .query(move |conn| {
+                diesel::delete(
+                    follows::table
+                        .filter(follows::follower.eq(&follower))
+                        .filter(follows::following.eq(&following)),
+                )
+                .execute(conn)
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// Content is accepted only from organisations someone here follows, so a stranger cannot
+/// fill the instance with items nobody asked for.
+async fn followed_here(data: &Data<FedData>, actor: &Url) -> Result<bool, FederationError> {
+    let actor = actor.to_string();
+    Ok(data
+        .db
+        .query(move |conn| {
+            follows::table
+                .filter(follows::following.eq(&actor))
+                .filter(follows::state.eq("accepted"))
+                .count()
+                .get_result::<i64>(conn)
+                .map(|n| n > 0)
+        })
+        .await?)
+}
+
+async fn receive_article(
+    data: &Data<FedData>,
+    actor: &ObjectId<DbActor>,
+    object: ArticleJson,
+    id: &Url,
+) -> Result<(), FederationError> {
+    if !first_time(data, id).await? {
+        return Ok(());
+    }
+    if !followed_here(data, actor.inner()).await? {
+        return Err(FederationError::Refused(
+            "nobody here follows this organisation".into(),
+        ));
+    }
+    DbArticle::verify(&object, actor.inner(), data).await?;
+    DbArticle::from_json(object, data).await?;
+    Ok(())
+}
+
+fn check_article_actor(
+    id: &Url,
+    actor: &ObjectId<DbActor>,
+    object: &ArticleJson,
+) -> Result<(), FederationError> {
+    verify_domains_match(id, actor.inner())?;
+    if &object.attributed_to != actor.inner() {
+        return Err(FederationError::Invalid(
+            "the item is attributed to another actor".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Activity for CreateArticle {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        check_article_actor(&self.id, &self.actor, &self.object)
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        receive_article(data, &self.actor, self.object, &self.id).await
+    }
+}
+
+#[async_trait]
+impl Activity for UpdateArticle {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        check_article_actor(&self.id, &self.actor, &self.object)
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        receive_article(data, &self.actor, self.object, &self.id).await
+    }
+}
+
+#[async_trait]
+impl Activity for Delete {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        let object = match &self.object {
+            DeletedObject::Id(id) | DeletedObject::Tombstone { id } => id,
+        };
+        verify_domains_match(object, self.actor.inner())?;
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        let object = match &self.object {
+            DeletedObject::Id(id) | DeletedObject::Tombstone { id } => id.to_string(),
+        };
+        // Removal must work even when the actor is unknown here: then there is nothing to remove.
+        let Some(actor) = DbActor::read_from_id(self.actor.inner().clone(), data).await? else {
+            return Ok(());
+        };
+        let organisation_id = actor.row.id.clone();
+        data.db
+            .query(move |conn| {
+                crate::content::store::delete_remote(conn, &object, &organisation_id)
+            })
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,255 @@
+//! Sending: every outgoing activity becomes one durable job per inbox, signed with the
+//! sending organisation's key when it runs. Jobs survive restarts and are retried with
+//! backoff; a receiver that answers 4xx (other than 408/429) is not retried.
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::Data;
+use activitypub_federation::traits::Activity;
+use async_trait::async_trait;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::objects::{self, DbArticle};
+use super::{FedConfig, FedData, FederationError};
+use crate::content::store;
+use crate::db::schema::{follows, organisations};
+use crate::db::{Db, DbConn, DbError};
+use crate::jobs::{self, JobContext, JobError, NewJob, Registry};
+
+pub const DELIVER: &str = "federation.deliver";
+pub const FANOUT: &str = "federation.fanout";
+
+/// An activity already built as JSON, ready to sign and send.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawActivity {
+    pub id: Url,
+    pub actor: Url,
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, serde_json::Value>,
+}
+
+#[async_trait]
+impl Activity for RawActivity {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        Err(FederationError::Refused("outgoing only".into()))
+    }
+    async fn receive(self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        Err(FederationError::Refused("outgoing only".into()))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DeliverPayload {
+    /// The local organisation (handle) that signs.
+    sender: String,
+    inbox: String,
+    activity: serde_json::Value,
+}
+
+/// Queues `activity` (with its `@context`) for each inbox, once per activity and inbox.
+pub fn enqueue(
+    conn: &mut DbConn,
+    sender_handle: &str,
+    activity: &serde_json::Value,
+    inboxes: &[Url],
+) -> QueryResult<usize> {
+    let id = activity
+        .get("id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let mut queued = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for inbox in inboxes.iter().filter(|i| seen.insert(i.to_string())) {
+        let payload = DeliverPayload {
+            sender: sender_handle.to_string(),
+            inbox: inbox.to_string(),
+            activity: activity.clone(),
+        };
+        let job = NewJob::new(DELIVER, serde_json::to_value(&payload).unwrap_or_default())
+            .dedupe(format!("deliver:{id}:{inbox}"))
+            .max_attempts(10);
+        if jobs::enqueue(conn, job)?.is_some() {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// The inboxes of an organisation's accepted followers (shared inboxes where known).
+pub fn follower_inboxes(conn: &mut DbConn, actor: &str) -> QueryResult<Vec<Url>> {
+    let inboxes: Vec<String> = follows::table
+        .filter(follows::following.eq(actor))
+        .filter(follows::state.eq("accepted"))
+        .select(follows::follower_inbox)
+        .distinct()
+        .load(conn)?;
+    Ok(inboxes.iter().filter_map(|i| Url::parse(i).ok()).collect())
+}
+
+/// What happened to a local item, as the fan-out job needs to know it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Published,
+    Updated,
+    Removed,
+}
+
+/// Called by the web and API layers after a workflow step: queues the fan-out to followers.
+pub async fn content_changed(db: &Db, content_id: &str, change: Change) -> Result<(), DbError> {
+    let payload = serde_json::json!({ "content_id": content_id, "change": change });
+    db.query(move |conn| jobs::enqueue(conn, NewJob::new(FANOUT, payload)).map(|_| ()))
+        .await
+}
+
+fn retry_or_fail(error: activitypub_federation::error::Error) -> JobError {
+    let text = error.to_string();
+    // The library reports the receiver's status in its error text.
+    let permanent = ["400", "401", "403", "404", "405", "410", "413", "422"]
+        .iter()
+        .any(|code| text.contains(&format!("status {code}")) || text.contains(&format!("({code}")));
+    if permanent {
+        JobError::Permanent(text)
+    } else {
+        JobError::Retry(text)
+    }
+}
+
+async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), JobError> {
+    let payload: DeliverPayload = serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+    let data = fed.to_request_data();
+    let config = data.config.clone();
+    let handle = payload.sender.clone();
+    let sender = ctx
+        .db
+        .run(move |conn| {
+            objects::local_actor(conn, &config, &handle)
+                .map_err(|e| DbError::Migration(e.to_string()))
+        })
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?
+        .ok_or_else(|| JobError::Permanent(format!("no local organisation {}", payload.sender)))?;
+    let activity: RawActivity = serde_json::from_value(payload.activity.clone())
+        .map_err(|e| JobError::Permanent(format!("bad activity: {e}")))?;
+    let inbox =
+        Url::parse(&payload.inbox).map_err(|e| JobError::Permanent(format!("bad inbox: {e}")))?;
+    let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
+        .await
+        .map_err(retry_or_fail)?;
+    // `prepare` drops inboxes the domain policy refuses: nothing to send is not an error.
+    for task in tasks {
+        task.sign_and_send(&data).await.map_err(retry_or_fail)?;
+    }
+    Ok(())
+}
+
+async fn fanout(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), JobError> {
+    #[derive(Deserialize)]
+    struct Payload {
+        content_id: String,
+        change: Change,
+    }
+    let payload: Payload = serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+    let data = fed.to_request_data();
+    let config = data.config.clone();
+    let id = payload.content_id.clone();
+    let loaded = ctx
+        .db
+        .run(move |conn| {
+            let item = match store::get(conn, &id) {
+                Ok(item) => item,
+                Err(diesel::result::Error::NotFound) => return Ok(None),
+                Err(e) => return Err(FederationError::from(e)),
+            };
+            if !item.row.local {
+                return Ok(None);
+            }
+            let shareable = objects::federates(conn, &item)?;
+            let actor = super::actor_url(&config, &item.organisation_handle)?;
+            let inboxes = follower_inboxes(conn, actor.as_str())?;
+            Ok(Some((item, shareable, actor, inboxes)))
+        })
+        .await
+        .map_err(|e: FederationError| JobError::Retry(e.to_string()))?;
+    let Some((item, shareable, actor, inboxes)) = loaded else {
+        return Ok(());
+    };
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let object_id =
+        objects::item_url(&data.config, &item).map_err(|e| JobError::Permanent(e.to_string()))?;
+    let activity = if shareable && payload.change != Change::Removed {
+        let kind = if payload.change == Change::Published {
+            "Create"
+        } else {
+            "Update"
+        };
+        let article = DbArticle {
+            item: item.clone(),
+            ap_id: object_id.clone(),
+        };
+        let json = activitypub_federation::traits::Object::into_json(article, &data)
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+        let stamp = format!("{}-r{}", kind.to_lowercase(), item.row.revision);
+        serde_json::json!({
+            "@context": super::protocol::context(),
+            "id": format!("{object_id}#{stamp}-{}", crate::db::new_id()),
+            "type": kind,
+            "actor": actor,
+            "object": json,
+            "to": [super::protocol::PUBLIC],
+            "cc": [format!("{actor}/followers")],
+        })
+    } else {
+        // Withdrawn, unpublished, or the person's consent no longer covers sharing: every
+        // peer that received it must remove its copy.
+        serde_json::json!({
+            "@context": super::protocol::context(),
+            "id": format!("{object_id}#delete-{}", crate::db::new_id()),
+            "type": "Delete",
+            "actor": actor,
+            "object": { "id": object_id, "type": "Tombstone" },
+            "to": [super::protocol::PUBLIC],
+            "cc": [format!("{actor}/followers")],
+        })
+    };
+    let handle = item.organisation_handle.clone();
+    ctx.db
+        .query(move |conn| enqueue(conn, &handle, &activity, &inboxes))
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    Ok(())
+}
+
+pub fn register(registry: &mut Registry, fed: FedConfig) {
+    let for_deliver = fed.clone();
+    registry.register(DELIVER, move |ctx, job| {
+        deliver(for_deliver.clone(), ctx, job)
+    });
+    registry.register(FANOUT, move |ctx, job| fanout(fed.clone(), ctx, job));
+}
+
+/// Local organisations by handle, for the routes.
+pub fn is_local_organisation(conn: &mut DbConn, handle: &str) -> QueryResult<bool> {
+    organisations::table
+        .filter(organisations::handle.eq(handle))
+        .filter(organisations::local.eq(true))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
