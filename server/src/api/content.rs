@@ -346,16 +346,20 @@ async fn update(
     let body = body.into_inner();
     let input = parse_input(kind, &body)?;
     let note = string_field(&body, "note");
-    let item = state
+    let (before, item) = state
         .db
         .run(move |conn| {
             let current = store::get(conn, &id)?;
             if current.kind != kind {
                 return Err(ContentError::NotFound);
             }
-            workflow::edit(conn, &id, &user, &input, &note)
+            Ok((
+                current.status,
+                workflow::edit(conn, &id, &user, &input, &note)?,
+            ))
         })
         .await?;
+    crate::federation::delivery::after_change(&state.db, item.id(), before, item.status).await?;
     Ok(HttpResponse::Ok().json(view(&state, item)))
 }
 
@@ -379,23 +383,25 @@ async fn action(
     let (segment, id, action) = path.into_inner();
     let kind = kind_of(&segment)?;
     let note = body.map(|b| b.into_inner().note).unwrap_or_default();
-    let item = state
+    let (before, item) = state
         .db
         .run(move |conn| {
             let current = store::get(conn, &id)?;
             if current.kind != kind {
                 return Err(ContentError::NotFound);
             }
-            match action.as_str() {
+            let after = match action.as_str() {
                 "submit" => workflow::submit(conn, &id, &user),
                 "approve" => workflow::approve(conn, &id, &user),
                 "publish" => workflow::publish(conn, &id, &user),
                 "withdraw" => workflow::withdraw(conn, &id, &user, &note),
                 "return" => workflow::return_to_draft(conn, &id, &user, &note),
                 _ => Err(ContentError::NotFound),
-            }
+            }?;
+            Ok((current.status, after))
         })
         .await?;
+    crate::federation::delivery::after_change(&state.db, item.id(), before, item.status).await?;
     Ok(HttpResponse::Ok().json(view(&state, item)))
 }
 
@@ -627,6 +633,13 @@ async fn withdraw_consent(
         .db
         .run(move |conn| workflow::withdraw_consent(conn, &id, &user, &reason))
         .await?;
+    // Consent withdrawn: copies on peers must go too, whatever the status said before.
+    crate::federation::delivery::content_changed(
+        &state.db,
+        item.id(),
+        crate::federation::delivery::Change::Removed,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view(&state, item)))
 }
 

@@ -35,6 +35,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}",
             web::patch().to(patch_organisation),
         )
+        .route(
+            "/organisations/{handle}/follows",
+            web::get().to(list_follows),
+        )
+        .route(
+            "/organisations/{handle}/follows",
+            web::post().to(follow_peer),
+        )
         .configure(content::configure)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError(AppError::NotFound))
@@ -44,7 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mutual API", description = "Federated peer learning for personalised support. Authenticate with `Authorization: Bearer <token>` (create tokens on the settings page) or the session cookie plus an `X-CSRF-Token` header for writes.", license(name = "AGPL-3.0-or-later")),
-    paths(me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
+    paths(list_follows, follow_peer, me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
         content::list, content::create, content::get, content::update, content::action, content::adapt, content::revisions, content::revision_diff,
         content::get_consent, content::put_consent, content::withdraw_consent, content::story_flags, content::run_story_check, content::resolve_flag,
         content::export_csv, content::check_text),
@@ -52,7 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         content::ContentView, content::ContentList, content::OrganisationRef, content::RevisionView, content::DiffView, content::ActionBody,
         content::ConsentView, content::StoryFlagView, content::ResolveBody, content::CheckRequest, content::CheckResponse, content::CheckFlag,
         crate::content::CommonInput, crate::content::StoryDetails, crate::content::GuideDetails, crate::content::Reference, crate::content::Attribution,
-        crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
+        FollowRequest, FollowView, crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
         crate::content::workflow::ConsentInput, crate::content::workflow::AdaptOptions, crate::content::workflow::Resolution)),
     modifiers(&BearerAuth, &ExpandKinds)
 )]
@@ -461,4 +469,94 @@ impl From<ProfileInput> for ProfileJson {
             contact_url: p.contact_url,
         }
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FollowRequest {
+    /// The peer organisation: `handle@host`, or its actor URL.
+    pub target: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowView {
+    /// The peer's handle as known here (`handle@host`).
+    pub handle: String,
+    pub name: String,
+    /// `pending` until the peer accepts, then `accepted` (or `rejected`).
+    pub state: String,
+}
+
+async fn editable_local(
+    state: &AppState,
+    user: User,
+    handle: String,
+) -> Result<Organisation, ApiError> {
+    let org = state
+        .db
+        .run(move |conn| {
+            let org = organisations::get(conn, &handle)?;
+            if !organisations::can_edit(conn, &org, &user)? {
+                return Err(OrganisationError::Forbidden);
+            }
+            Ok(org)
+        })
+        .await?;
+    Ok(org)
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations/{handle}/follows", responses((status = 200, body = [FollowView]), (status = 403, body = ErrorView)))]
+async fn list_follows(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let org = editable_local(&state, user, path.into_inner()).await?;
+    let actor = crate::federation::actor_url(&state.config, &org.handle)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_string();
+    let rows = state
+        .db
+        .query(move |conn| crate::federation::routes::following_of(conn, &actor))
+        .await?;
+    let views: Vec<FollowView> = rows
+        .into_iter()
+        .map(|(handle, name, state)| FollowView {
+            handle,
+            name,
+            state,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{handle}/follows", request_body = FollowRequest,
+    responses((status = 202, body = FollowView, description = "The Follow was sent; the state becomes accepted when the peer answers"),
+        (status = 403, body = ErrorView), (status = 422, body = ErrorView, description = "The peer could not be found or refused")))]
+async fn follow_peer(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<String>,
+    body: web::Json<FollowRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = editable_local(&state, user, path.into_inner()).await?;
+    let data = state.federation.to_request_data();
+    let handle = crate::federation::routes::follow(&data, &org.handle, &body.target)
+        .await
+        .map_err(|e| {
+            AppError::Invalid(vec![crate::accounts::field_error("target", e.to_string())])
+        })?;
+    let name = {
+        let handle = handle.clone();
+        state
+            .db
+            .run(move |conn| organisations::get(conn, &handle))
+            .await?
+            .profile
+            .name
+    };
+    Ok(HttpResponse::Accepted().json(FollowView {
+        handle,
+        name,
+        state: "pending".into(),
+    }))
 }

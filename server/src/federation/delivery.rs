@@ -12,7 +12,7 @@ use url::Url;
 
 use super::objects::{self, DbArticle};
 use super::{FedConfig, FedData, FederationError};
-use crate::content::store;
+use crate::content::{store, Status};
 use crate::db::schema::{follows, organisations};
 use crate::db::{Db, DbConn, DbError};
 use crate::jobs::{self, JobContext, JobError, NewJob, Registry};
@@ -106,7 +106,24 @@ pub enum Change {
     Removed,
 }
 
-/// Called by the web and API layers after a workflow step: queues the fan-out to followers.
+/// Called by the web and API layers after any workflow step or edit, with the item's status
+/// before and after: queues Create, Update or Delete for its organisation's followers.
+pub async fn after_change(
+    db: &Db,
+    content_id: &str,
+    before: Status,
+    after: Status,
+) -> Result<(), DbError> {
+    let change = match (before == Status::Published, after == Status::Published) {
+        (false, true) => Change::Published,
+        (true, true) => Change::Updated,
+        (true, false) => Change::Removed,
+        (false, false) => return Ok(()),
+    };
+    content_changed(db, content_id, change).await
+}
+
+/// Queues the fan-out of one change to followers.
 pub async fn content_changed(db: &Db, content_id: &str, change: Change) -> Result<(), DbError> {
     let payload = serde_json::json!({ "content_id": content_id, "change": change });
     db.query(move |conn| jobs::enqueue(conn, NewJob::new(FANOUT, payload)).map(|_| ()))

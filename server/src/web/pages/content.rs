@@ -83,6 +83,8 @@ struct ItemView {
     organisation_name: String,
     published_at: Option<String>,
     updated_at: String,
+    local: bool,
+    remote_url: Option<String>,
 }
 
 fn item_view(state: &AppState, item: &ContentItem) -> ItemView {
@@ -107,7 +109,13 @@ fn item_view(state: &AppState, item: &ContentItem) -> ItemView {
         licence: item.row.licence.clone(),
         status: item.status.as_str(),
         revision: item.row.revision,
-        body_html: item.row.body_html.clone(),
+        // Remote HTML was sanitised on arrival; it is cleaned again here in case the
+        // sanitiser's rules have tightened since.
+        body_html: if item.row.local {
+            item.row.body_html.clone()
+        } else {
+            content::markdown::sanitize(&item.row.body_html)
+        },
         topics: item.topics.clone(),
         details: item.details.to_json(),
         figures,
@@ -120,6 +128,8 @@ fn item_view(state: &AppState, item: &ContentItem) -> ItemView {
             .published_at
             .map(|t| t.format("%Y-%m-%d").to_string()),
         updated_at: item.row.updated_at.format("%Y-%m-%d").to_string(),
+        local: item.row.local,
+        remote_url: item.row.remote_url.clone(),
     }
 }
 
@@ -297,6 +307,13 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let (handle, segment, slug) = path.into_inner();
     let kind = kind_of(&segment)?;
+    if crate::federation::wants_activity_json(&req) {
+        let (item, _) = load(&state, handle, kind, slug, None).await?;
+        let data = state.federation.to_request_data();
+        return Ok(crate::federation::routes::article_document(&data, item)
+            .await
+            .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)));
+    }
     let (item, access) = load(&state, handle, kind, slug, user.0.as_ref()).await?;
     render_item(
         &req,
@@ -836,6 +853,7 @@ pub async fn update(
     let id = item.row.id.clone();
     let note = form.note.clone();
     let editor = user.clone();
+    let before = item.status;
     let outcome = if form_errors.is_empty() {
         state
             .db
@@ -849,7 +867,11 @@ pub async fn update(
         Err(ContentError::Invalid(errors))
     };
     match outcome {
-        Ok(item) => Ok(redirect(&item.path())),
+        Ok(item) => {
+            crate::federation::delivery::after_change(&state.db, item.id(), before, item.status)
+                .await?;
+            Ok(redirect(&item.path()))
+        }
         Err(ContentError::Invalid(errors)) => Ok(html_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             render_form(
@@ -964,6 +986,22 @@ pub async fn action(
         .await;
     match outcome {
         Ok(result) => {
+            if action == "withdraw-consent" {
+                crate::federation::delivery::content_changed(
+                    &state.db,
+                    result.id(),
+                    crate::federation::delivery::Change::Removed,
+                )
+                .await?;
+            } else if action != "adapt" {
+                crate::federation::delivery::after_change(
+                    &state.db,
+                    result.id(),
+                    item.status,
+                    result.status,
+                )
+                .await?;
+            }
             let target = match action.as_str() {
                 "adapt" => format!("{}/edit", result.path()),
                 "consent" | "check" => review_path,

@@ -45,6 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}/edit",
             web::post().to(organisations::update),
         )
+        .route(
+            "/organisations/{handle}/follow",
+            web::post().to(organisations::follow),
+        )
         .route("/stories", web::get().to(content::directory))
         .route("/guides", web::get().to(content::directory))
         .route("/isf-templates", web::get().to(content::directory))

@@ -57,8 +57,28 @@ pub async fn show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let handle = path.into_inner();
-    let viewer = user.0.clone();
-    let (organisation, members, can_edit) = state
+    if crate::federation::wants_activity_json(&req) {
+        let data = state.federation.to_request_data();
+        return Ok(crate::federation::routes::actor_document(&data, &handle)
+            .await
+            .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)));
+    }
+    render_profile(&req, &state, user.0.as_ref(), handle, None, StatusCode::OK).await
+}
+
+async fn render_profile(
+    req: &HttpRequest,
+    state: &AppState,
+    user: Option<&crate::accounts::User>,
+    handle: String,
+    follow_error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let viewer = user.cloned();
+    let actor = crate::federation::actor_url(&state.config, &handle)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let (organisation, members, can_edit, following) = state
         .db
         .run(move |conn| {
             let organisation = organisations::get(conn, &handle)?;
@@ -67,20 +87,59 @@ pub async fn show(
                 Some(v) => organisations::can_edit(conn, &organisation, v)?,
                 None => false,
             };
-            Ok::<_, OrganisationError>((organisation, members, can_edit))
+            let following = if can_edit {
+                crate::federation::routes::following_of(conn, &actor)?
+            } else {
+                Vec::new()
+            };
+            Ok::<_, OrganisationError>((organisation, members, can_edit, following))
         })
         .await?;
     let body = render(
         "organisations/show.html",
         context! {
-            page => page(&req, &state, user.0.as_ref()),
+            page => page(req, state, user),
             org => organisation,
             members => members,
             can_edit => can_edit,
             host => state.config.public_host(),
+            following => following.into_iter().map(|(handle, name, state)| context! { handle => handle, name => name, state => state }).collect::<Vec<_>>(),
+            follow_error => follow_error,
         },
     )?;
-    Ok(html(body))
+    Ok(html_with_status(status, body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FollowForm {
+    target: String,
+}
+
+/// An editor makes their organisation follow a peer on another instance.
+pub async fn follow(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(form): Form<FollowForm>,
+) -> Result<HttpResponse, PageError> {
+    let organisation = editable(&state, path.into_inner(), &user).await?;
+    let data = state.federation.to_request_data();
+    match crate::federation::routes::follow(&data, &organisation.handle, &form.target).await {
+        Ok(_) => Ok(redirect(&format!("/organisations/{}", organisation.handle))),
+        Err(e) => {
+            let message = format!("We could not follow '{}': {e}", form.target.trim());
+            render_profile(
+                &req,
+                &state,
+                Some(&user),
+                organisation.handle,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 /// What the form sends. Lists come as repeated checkboxes, or one per line.
