@@ -40,3 +40,13 @@ CREATE TABLE federation_domains (
     note TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+
+-- Per remote host delivery health: a host that keeps failing is paused, so deliveries
+-- to it wait (without using up their attempts) and the rest of the queue moves on.
+CREATE TABLE delivery_hosts (
+    host TEXT PRIMARY KEY NOT NULL,
+    failures INTEGER NOT NULL,
+    last_error TEXT,
+    paused_until TIMESTAMP,
+    updated_at TIMESTAMP NOT NULL
+);

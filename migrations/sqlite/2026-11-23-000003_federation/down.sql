@@ -1,3 +1,4 @@
+DROP TABLE delivery_hosts;
 DROP TABLE federation_domains;
 DROP TABLE received_activities;
 DROP TABLE follows;

@@ -429,7 +429,12 @@ async fn adapt(
             if source.kind != kind {
                 return Err(ContentError::NotFound);
             }
-            let url = format!("{base}{}", source.path());
+            // A remote item is attributed to its original, not to our copy.
+            let url = source
+                .row
+                .remote_url
+                .clone()
+                .unwrap_or_else(|| format!("{base}{}", source.path()));
             workflow::adapt(conn, &id, &user, &url, &options)
         })
         .await?;

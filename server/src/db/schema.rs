@@ -200,6 +200,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    delivery_hosts (host) {
+        host -> Text,
+        failures -> Integer,
+        last_error -> Nullable<Text>,
+        paused_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     federation_domains (domain) {
         domain -> Text,
         policy -> Text,
@@ -303,4 +313,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     follows,
     received_activities,
     federation_domains,
+    delivery_hosts,
 );

@@ -78,7 +78,8 @@ pub fn enqueue(
         };
         let job = NewJob::new(DELIVER, serde_json::to_value(&payload).unwrap_or_default())
             .dedupe(format!("deliver:{id}:{inbox}"))
-            .max_attempts(10);
+            // With the six-hour backoff cap this keeps trying for more than three days.
+            .max_attempts(24);
         if jobs::enqueue(conn, job)?.is_some() {
             queued += 1;
         }
@@ -143,6 +144,45 @@ fn retry_or_fail(error: activitypub_federation::error::Error) -> JobError {
     }
 }
 
+/// Host health: whether deliveries to `host` should wait, and until when.
+fn host_paused_until(conn: &mut DbConn, host: &str) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    use crate::db::schema::delivery_hosts as h;
+    let until: Option<Option<chrono::NaiveDateTime>> = h::table
+        .filter(h::host.eq(host))
+        .select(h::paused_until)
+        .first(conn)
+        .optional()?;
+    Ok(until.flatten().filter(|t| *t > crate::db::now()))
+}
+
+/// Records the outcome of a delivery to `host`: success clears the failures; a failure
+/// pauses the host for a growing time.
+fn record_host(conn: &mut DbConn, host: &str, failure: Option<&str>) -> QueryResult<()> {
+    use crate::db::schema::delivery_hosts as h;
+    let now = crate::db::now();
+    let failures: i32 = h::table
+        .filter(h::host.eq(host))
+        .select(h::failures)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0);
+    let (failures, paused_until) = match failure {
+        Some(_) => (failures + 1, Some(now + jobs::backoff(failures + 1))),
+        None => (0, None),
+    };
+    diesel::delete(h::table.filter(h::host.eq(host))).execute(conn)?;
+    diesel::insert_into(h::table)
+        .values((
+            h::host.eq(host),
+            h::failures.eq(failures),
+            h::last_error.eq(failure),
+            h::paused_until.eq(paused_until),
+            h::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), JobError> {
     let payload: DeliverPayload = serde_json::from_str(&job.payload)
         .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
@@ -151,10 +191,7 @@ async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), 
     let handle = payload.sender.clone();
     let sender = ctx
         .db
-        .run(move |conn| {
-            objects::local_actor(conn, &config, &handle)
-                .map_err(|e| DbError::Migration(e.to_string()))
-        })
+        .run(move |conn| objects::local_actor(conn, &config, &handle))
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?
         .ok_or_else(|| JobError::Permanent(format!("no local organisation {}", payload.sender)))?;
@@ -162,14 +199,40 @@ async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), 
         .map_err(|e| JobError::Permanent(format!("bad activity: {e}")))?;
     let inbox =
         Url::parse(&payload.inbox).map_err(|e| JobError::Permanent(format!("bad inbox: {e}")))?;
+    let host = super::policy::domain_of(&inbox).unwrap_or_default();
+    let checked = host.clone();
+    let paused = ctx
+        .db
+        .query(move |conn| host_paused_until(conn, &checked))
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    if let Some(until) = paused {
+        // The host is down: wait for it without using up this delivery's attempts.
+        return Err(JobError::Defer {
+            until,
+            reason: format!("{host} is paused after failures"),
+        });
+    }
     let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
         .await
         .map_err(retry_or_fail)?;
     // `prepare` drops inboxes the domain policy refuses: nothing to send is not an error.
+    let mut outcome = Ok(());
     for task in tasks {
-        task.sign_and_send(&data).await.map_err(retry_or_fail)?;
+        if let Err(e) = task.sign_and_send(&data).await {
+            outcome = Err(retry_or_fail(e));
+            break;
+        }
     }
-    Ok(())
+    let failure = match &outcome {
+        Err(JobError::Retry(message)) => Some(message.clone()),
+        _ => None,
+    };
+    ctx.db
+        .query(move |conn| record_host(conn, &host, failure.as_deref()))
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    outcome
 }
 
 async fn fanout(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), JobError> {

@@ -212,10 +212,11 @@ pub fn complete(conn: &mut DbConn, id: &str, token: &str) -> QueryResult<bool> {
     Ok(changed == 1)
 }
 
-/// Exponential backoff with jitter: about 10 s, 20 s, 40 s… capped at an hour.
+/// Exponential backoff with jitter: about 10 s, 20 s, 40 s… capped at six hours, so a job
+/// with 24 attempts keeps trying for more than three days.
 pub fn backoff(attempts: i32) -> Duration {
-    let exponent = u32::try_from(attempts.clamp(1, 12) - 1).unwrap_or(0);
-    let base = 10i64.saturating_mul(1i64 << exponent).min(3600);
+    let exponent = u32::try_from(attempts.clamp(1, 16) - 1).unwrap_or(0);
+    let base = 10i64.saturating_mul(1i64 << exponent).min(6 * 3600);
     let jitter = rand::thread_rng().gen_range(0..=base / 4);
     Duration::seconds(base + jitter)
 }
@@ -258,6 +259,32 @@ pub fn fail(
             ))
             .execute(conn)?
     };
+    Ok(changed == 1)
+}
+
+/// Puts a claimed job back without counting the attempt, to run at `until` (used when the
+/// job's target is known to be down, so it does not use up its attempts waiting).
+pub fn defer(
+    conn: &mut DbConn,
+    job: &Job,
+    token: &str,
+    until: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        jobs::table
+            .filter(jobs::id.eq(&job.id))
+            .filter(jobs::state.eq("running"))
+            .filter(jobs::lease_owner.eq(token)),
+    )
+    .set((
+        jobs::state.eq("queued"),
+        jobs::run_at.eq(until),
+        jobs::attempts.eq((job.attempts - 1).max(0)),
+        jobs::lease_owner.eq(None::<String>),
+        jobs::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+        jobs::updated_at.eq(db::now()),
+    ))
+    .execute(conn)?;
     Ok(changed == 1)
 }
 

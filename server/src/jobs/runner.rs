@@ -19,6 +19,12 @@ pub enum JobError {
     /// Will never succeed (bad payload, the target is gone).
     #[error("{0}")]
     Permanent(String),
+    /// Not now, and not the job's fault: run it again at this time without counting the attempt.
+    #[error("deferred until {until}: {reason}")]
+    Defer {
+        until: chrono::NaiveDateTime,
+        reason: String,
+    },
 }
 
 impl From<DbError> for JobError {
@@ -178,6 +184,12 @@ impl Runner {
             Ok(()) => {
                 self.db
                     .run(move |conn| super::complete(conn, &id, &token).map_err(DbError::from))
+                    .await?
+            }
+            Err(JobError::Defer { until, reason }) => {
+                tracing::info!(parent: &span, %until, %reason, "job deferred");
+                self.db
+                    .run(move |conn| super::defer(conn, &job, &token, until).map_err(DbError::from))
                     .await?
             }
             Err(error) => {

@@ -939,7 +939,11 @@ pub async fn action(
         .as_str()
         .trim_end_matches('/')
         .to_string();
-    let source_url = format!("{base}{}", item.path());
+    let source_url = item
+        .row
+        .remote_url
+        .clone()
+        .unwrap_or_else(|| format!("{base}{}", item.path()));
     let review_path = format!("{}/review", item.path());
     let action_name = action.clone();
     let outcome = state
