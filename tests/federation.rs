@@ -447,3 +447,303 @@ async fn unsigned_and_oversized_inbox_posts_are_refused() {
         .expect("count");
     assert_eq!(follows, 0, "nothing was written");
 }
+
+/// Waits until no job is queued or running on `app` (all deliveries attempted).
+async fn queue_drained(app: &TestApp) {
+    eventually("the job queue to drain", || async {
+        app.db
+            .query(|conn| {
+                use diesel::prelude::*;
+                use mutual::db::schema::jobs;
+                jobs::table
+                    .filter(jobs::state.eq_any(["queued", "running"]))
+                    .filter(jobs::kind.ne("maintenance.prune"))
+                    .count()
+                    .get_result::<i64>(conn)
+            })
+            .await
+            .map(|n| n == 0)
+            .unwrap_or(false)
+    })
+    .await;
+}
+
+async fn follow(from: &TestApp, token: &str, handle: &str, target: &str) {
+    let (status, body) = call(
+        from,
+        reqwest::Method::POST,
+        &format!("/api/v1/organisations/{handle}/follows"),
+        Some(token),
+        Some(json!({ "target": target })),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    eventually(&format!("{handle} to be accepted by {target}"), || async {
+        let (_, list) = call(
+            from,
+            reqwest::Method::GET,
+            &format!("/api/v1/organisations/{handle}/follows"),
+            Some(token),
+            None,
+        )
+        .await;
+        list.as_array()
+            .map(|l| {
+                l.iter()
+                    .any(|f| f["handle"] == target && f["state"] == "accepted")
+            })
+            .unwrap_or(false)
+    })
+    .await;
+}
+
+async fn publish(app: &TestApp, token: &str, reviewer: &str, segment: &str, body: Value) -> Value {
+    let (status, item) = call(
+        app,
+        reqwest::Method::POST,
+        &format!("/api/v1/{segment}"),
+        Some(token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{item}");
+    let id = item["id"].as_str().expect("id").to_string();
+    if segment == "stories" {
+        call(
+            app,
+            reqwest::Method::PUT,
+            &format!("/api/v1/stories/{id}/consent"),
+            Some(token),
+            Some(json!({"method": "written", "scope": ["web", "federate"]})),
+        )
+        .await;
+        for (action, who) in [("submit", token), ("approve", reviewer)] {
+            let (status, body) = call(
+                app,
+                reqwest::Method::POST,
+                &format!("/api/v1/stories/{id}/{action}"),
+                Some(who),
+                Some(json!({})),
+            )
+            .await;
+            assert_eq!(status, 200, "{action}: {body}");
+        }
+    }
+    let (status, published) = call(
+        app,
+        reqwest::Method::POST,
+        &format!("/api/v1/{segment}/{id}/publish"),
+        Some(token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{published}");
+    published
+}
+
+async fn count(app: &TestApp, segment: &str) -> i64 {
+    let (_, list) = call(
+        app,
+        reqwest::Method::GET,
+        &format!("/api/v1/{segment}"),
+        None,
+        None,
+    )
+    .await;
+    list["total"].as_i64().unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_share_adapt_with_attribution_and_block() {
+    let a = instance(Backend::Sqlite).await;
+    let b = instance(Backend::Postgres).await;
+    let c = instance(Backend::Sqlite).await;
+    let (a_token, _) = organisation(&a, "kotipolku", "FI").await;
+    let (a2_token, _) = organisation(&a, "cesta-domu", "CZ").await;
+    let (b_token, b_reviewer) = organisation(&b, "partners", "GB-SCT").await;
+    let (c_token, _) = organisation(&c, "maple-host", "CA").await;
+    let (b_host, a_host, c_host) = (host_of(&b), host_of(&a), host_of(&c));
+
+    follow(&a, &a_token, "kotipolku", &format!("partners@{b_host}")).await;
+
+    // B publishes a story, a guide and an ISF template; A stores each with its structure.
+    let story = publish(&b, &b_token, &b_reviewer, "stories", json!({
+        "organisation": "partners", "title": "Ailsa's flat", "lang": "en", "body": "Ailsa chose her flat.",
+        "pseudonym": "Ailsa", "voice": "told_with", "country": "GB-SCT", "age_band": "50-69",
+        "people_supported": ["adults-learning-disabilities"], "topics": ["housing"],
+    })).await;
+    let guide = publish(&b, &b_token, &b_reviewer, "guides", json!({
+        "organisation": "partners", "title": "Banking unused hours", "lang": "en", "body": "Bank them.", "stage": "delivery",
+    })).await;
+    let isf = publish(&b, &b_token, &b_reviewer, "isf-templates", json!({
+        "organisation": "partners", "title": "Weekly ISF", "lang": "en", "topics": ["financial-management"],
+        "jurisdiction": {"country": "GB", "subdivision": "GB-SCT", "scheme": "sds_option2"},
+        "currency": "GBP", "budget_period": "week",
+        "budget_lines": [
+            {"kind": "support_hours", "description": "Day support", "unit": "hour", "rate": "21.50", "quantity": "98"},
+            {"kind": "contingency", "description": "Contingency", "unit": "fixed", "amount": "50.00"}
+        ],
+        "management_fee": {"basis": "percent", "value": "8", "funded": "within_budget", "covers": ["payroll"]},
+    })).await;
+    eventually("B's three items to reach A", || async {
+        count(&a, "stories").await == 1
+            && count(&a, "guides").await == 1
+            && count(&a, "isf-templates").await == 1
+    })
+    .await;
+    let (_, list) = call(
+        &a,
+        reqwest::Method::GET,
+        "/api/v1/isf-templates",
+        None,
+        None,
+    )
+    .await;
+    let copy = list["items"][0].clone();
+    assert_eq!(
+        copy["details"]["budget_lines"]
+            .as_array()
+            .expect("lines")
+            .len(),
+        2
+    );
+    assert_eq!(
+        copy["figures"]["lines_total"], isf["figures"]["lines_total"],
+        "A computes the same figures"
+    );
+    assert_eq!(copy["figures"]["total_per_period"], "2157.00");
+    let (_, stories) = call(&a, reqwest::Method::GET, "/api/v1/stories", None, None).await;
+    assert_eq!(
+        stories["items"][0]["details"]["people_supported"],
+        json!(["adults-learning-disabilities"])
+    );
+
+    // B updates the guide: A shows the new revision.
+    let guide_id = guide["id"].as_str().expect("id");
+    call(&b, reqwest::Method::PUT, &format!("/api/v1/guides/{guide_id}"), Some(&b_token),
+        Some(json!({"title": "Banking unused hours, revised", "lang": "en", "body": "Bank them, within limits.", "stage": "delivery"}))).await;
+    eventually("the new revision on A", || async {
+        let (_, list) = call(&a, reqwest::Method::GET, "/api/v1/guides", None, None).await;
+        list["items"][0]["revision"] == 2
+            && list["items"][0]["title"] == "Banking unused hours, revised"
+    })
+    .await;
+
+    // B withdraws the story's consent: A's copy is gone.
+    let story_id = story["id"].as_str().expect("id");
+    call(
+        &b,
+        reqwest::Method::POST,
+        &format!("/api/v1/stories/{story_id}/consent/withdraw"),
+        Some(&b_token),
+        Some(json!({})),
+    )
+    .await;
+    eventually("the story to leave A", || async {
+        count(&a, "stories").await == 0
+    })
+    .await;
+
+    // C follows A; A adapts B's template and publishes it; C sees the attribution to B.
+    follow(&c, &c_token, "maple-host", &format!("kotipolku@{a_host}")).await;
+    let copy_id = copy["id"].as_str().expect("id");
+    let (status, adapted) = call(&a, reqwest::Method::POST, &format!("/api/v1/isf-templates/{copy_id}/adapt"), Some(&a_token),
+        Some(json!({"organisation": "kotipolku", "currency": "EUR", "exchange_rate": "1.17", "country": "FI"}))).await;
+    assert_eq!(status, 201, "{adapted}");
+    assert_eq!(
+        adapted["derived_from"]["url"], isf["url"],
+        "attributed to B's original, not A's copy"
+    );
+    assert_eq!(adapted["derived_from"]["organisation"], "Org partners");
+    let adapted_id = adapted["id"].as_str().expect("id");
+    call(
+        &a,
+        reqwest::Method::POST,
+        &format!("/api/v1/isf-templates/{adapted_id}/publish"),
+        Some(&a_token),
+        Some(json!({})),
+    )
+    .await;
+    eventually("A's adaptation to reach C", || async {
+        count(&c, "isf-templates").await == 1
+    })
+    .await;
+    let (_, on_c) = call(
+        &c,
+        reqwest::Method::GET,
+        "/api/v1/isf-templates",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(on_c["items"][0]["derived_from"]["url"], isf["url"]);
+    assert_eq!(on_c["items"][0]["details"]["currency"], "EUR");
+    let path = url::Url::parse(on_c["items"][0]["url"].as_str().expect("url"))
+        .expect("url")
+        .path()
+        .to_string();
+    let page = c.get_text(&path).await.1;
+    assert!(
+        page.contains("Adapted from") && page.contains("Org partners"),
+        "C shows the attribution to B"
+    );
+
+    // A blocks C: nothing more is delivered to C, and C's activities are refused.
+    a.db.query(move |conn| mutual::federation::policy::set(conn, &c_host, "block", "test"))
+        .await
+        .expect("block");
+    publish(
+        &a,
+        &a_token,
+        "",
+        "guides",
+        json!({"organisation": "kotipolku", "title": "Not for C", "lang": "en", "body": "x"}),
+    )
+    .await;
+    queue_drained(&a).await;
+    assert_eq!(
+        count(&c, "guides").await,
+        0,
+        "nothing delivered to a blocked instance"
+    );
+    let (status, _) = call(
+        &c,
+        reqwest::Method::POST,
+        "/api/v1/organisations/maple-host/follows",
+        Some(&c_token),
+        Some(json!({"target": format!("cesta-domu@{a_host}")})),
+    )
+    .await;
+    assert_eq!(status, 202);
+    queue_drained(&c).await;
+    let (_, list) = call(
+        &c,
+        reqwest::Method::GET,
+        "/api/v1/organisations/maple-host/follows",
+        Some(&c_token),
+        None,
+    )
+    .await;
+    let blocked = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["handle"] == format!("cesta-domu@{a_host}"))
+        .cloned()
+        .expect("follow");
+    assert_eq!(
+        blocked["state"], "pending",
+        "A refused C's Follow, so it was never accepted"
+    );
+    let followers: Value = common::new_client()
+        .get(a.url("/organisations/cesta-domu/followers"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(followers["totalItems"], 0);
+    let _ = a2_token;
+}

@@ -44,6 +44,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Which instances this one federates with.
+    Federation {
+        #[command(subcommand)]
+        command: FederationCommand,
+    },
     /// Database tools.
     Db {
         #[command(subcommand)]
@@ -60,6 +65,31 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Check the configuration and list every problem found.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationCommand {
+    /// Federate with any instance not blocked (`open`), or only with allowed ones (`allowlist`).
+    Mode {
+        #[arg(value_parser = ["open", "allowlist"])]
+        mode: String,
+    },
+    /// Allow an instance (needed in allowlist mode).
+    Allow {
+        domain: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Block an instance: its activities are refused and nothing is delivered to it.
+    Block {
+        domain: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Remove an instance's allow or block rule.
+    Remove { domain: String },
+    /// Show the mode and every rule.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +218,79 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "The {} database is up to date.",
                 config.database.backend().name()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Federation { command } => {
+            let config = load_config(&cli)?;
+            let db = prepare_database(&config)?;
+            let mut conn = db.get()?;
+            let conn = &mut *conn;
+            use crate::federation::policy;
+            let domain_arg = |d: &str| {
+                policy::normalise(d)
+                    .ok_or_else(|| anyhow!("'{d}' is not a domain (example: mutual.example.org)"))
+            };
+            match command {
+                FederationCommand::Mode { mode } => {
+                    let mode = if mode == "allowlist" {
+                        crate::config::FederationMode::Allowlist
+                    } else {
+                        crate::config::FederationMode::Open
+                    };
+                    policy::set_mode(conn, mode)?;
+                    println!(
+                        "Federation mode is now {}.",
+                        if mode == crate::config::FederationMode::Open {
+                            "open"
+                        } else {
+                            "allowlist"
+                        }
+                    );
+                }
+                FederationCommand::Allow { domain, note } => {
+                    let domain = domain_arg(domain)?;
+                    policy::set(conn, &domain, "allow", note)?;
+                    println!("Allowed {domain}.");
+                }
+                FederationCommand::Block { domain, note } => {
+                    let domain = domain_arg(domain)?;
+                    policy::set(conn, &domain, "block", note)?;
+                    println!("Blocked {domain}.");
+                }
+                FederationCommand::Remove { domain } => {
+                    let domain = domain_arg(domain)?;
+                    let removed = policy::remove(conn, &domain)?;
+                    println!(
+                        "{}",
+                        if removed > 0 {
+                            format!("Removed the rule for {domain}.")
+                        } else {
+                            format!("There was no rule for {domain}.")
+                        }
+                    );
+                }
+                FederationCommand::List => {
+                    let mode = policy::mode(conn, config.federation.mode)?;
+                    println!(
+                        "Mode: {}",
+                        if mode == crate::config::FederationMode::Open {
+                            "open (any instance except blocked ones)"
+                        } else {
+                            "allowlist (only allowed instances)"
+                        }
+                    );
+                    for (domain, rule, note) in policy::list(conn)? {
+                        println!(
+                            "  {rule:<6} {domain}{}",
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!("  ({note})")
+                            }
+                        );
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {

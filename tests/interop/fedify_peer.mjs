@@ -10,6 +10,7 @@
 import http from "node:http";
 import process from "node:process";
 
+import jsonld from "jsonld";
 import { configure, getStreamSink } from "@logtape/logtape";
 import {
   createFederation,
@@ -30,6 +31,8 @@ import {
 } from "@fedify/vocab";
 
 const IDENTIFIER = "peer";
+const AS = "https://www.w3.org/ns/activitystreams#";
+const MUTUAL = "https://w3id.org/mutual#";
 
 function emit(event, fields = {}) {
   process.stdout.write(JSON.stringify({ event, ...fields }) + "\n");
@@ -77,7 +80,7 @@ await configure({
     ),
   },
   loggers: [
-    { category: ["logtape", "meta"], sinks: ["stderr"], lowestLevel: "warning" },
+    { category: ["logtape", "meta"], sinks: ["stderr"], lowestLevel: "error" },
     {
       category: "fedify",
       sinks: ["stderr"],
@@ -100,7 +103,12 @@ globalThis.fetch = (input, init) => {
   return realFetch(input, init);
 };
 
-const keyPair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+// RSA for HTTP signatures (the publicKey Mutual reads), Ed25519 for Object Integrity
+// Proofs, as a Fedify server usually has.
+const keyPairs = [
+  await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"),
+  await generateCryptoKeyPair("Ed25519"),
+];
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -128,7 +136,7 @@ federation
     });
   })
   .setKeyPairsDispatcher(async (_ctx, identifier) =>
-    identifier === IDENTIFIER ? [keyPair] : []
+    identifier === IDENTIFIER ? keyPairs : []
   );
 
 let mutualActor = null;
@@ -142,6 +150,8 @@ const followSent = new Promise((resolve) => {
 federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Accept, async (ctx, accept) => {
+    // The embedded Follow is ours (another origin than the Accept): it is taken as sent and
+    // checked against the id this peer sent, instead of being fetched back from here.
     const follow = await accept.getObject({ crossOrigin: "trust" });
     const fields = {
       id: accept.id?.href ?? null,
@@ -161,16 +171,15 @@ federation
     emit("accept", fields);
   })
   .on(Create, async (ctx, create) => {
-    const object = await create.getObject({ crossOrigin: "trust" });
-    const raw = object == null ? null : await object.toJsonLd();
-    const expanded = raw != null && "@id" in raw ? raw : null;
-    // Mutual's own terms are in its JSON-LD namespace; read them by IRI when Fedify kept
-    // the expanded form, else by the compact name.
-    const term = (name) => {
-      const value = expanded?.[`https://w3id.org/mutual#${name}`];
-      if (Array.isArray(value)) return value[0]?.["@value"] ?? null;
-      return raw?.[name] ?? null;
-    };
+    // Default origin check: an embedded object from another origin would be refetched.
+    const object = await create.getObject();
+    // Mutual's own terms (contentType, …) are in its JSON-LD namespace, which Fedify's
+    // vocabulary does not model: expand the activity as received to read them by IRI.
+    const [expanded] = await jsonld.expand(await create.toJsonLd(), {
+      documentLoader: ctx.contextLoader,
+    });
+    const expandedObject = expanded?.[AS + "object"]?.[0] ?? {};
+    const mutualTerm = (name) => expandedObject[MUTUAL + name]?.[0]?.["@value"] ?? null;
     emit("create", {
       id: create.id?.href ?? null,
       actor: create.actorId?.href ?? null,
@@ -178,14 +187,15 @@ federation
       objectId: object?.id?.href ?? null,
       attributedTo: object?.attributionId?.href ?? null,
       name: object?.name?.toString() ?? null,
-      contentType: term("contentType"),
+      contentType: mutualTerm("contentType"),
+      revision: mutualTerm("revision"),
       url: object?.url?.href ?? null,
       recipient: ctx.recipient ?? null,
     });
     if (exitAfterCreate) setTimeout(() => process.exit(0), 100);
   })
   .on(Activity, async (ctx, activity) => {
-    const object = await activity.getObject({ crossOrigin: "trust" }).catch(() => null);
+    const object = await activity.getObject().catch(() => null);
     emit("activity", {
       type: activity.constructor.name,
       id: activity.id?.href ?? null,

@@ -7,8 +7,9 @@
 #
 # Environment (or the handle as the first argument):
 #   MUTUAL_HANDLE           required: the organisation to follow, handle@host:port,
-#                           e.g. kotipolku@localhost:18090. WebFinger is asked at
-#                           http://host:port/.well-known/webfinger (plain http: test only).
+#                           e.g. kotipolku@localhost:18090. Fedify asks WebFinger over
+#                           https; the peer sends that one request to this host over
+#                           plain http instead (test only).
 #                           Mutual must run with MUTUAL_FEDERATION__ALLOW_PRIVATE_ADDRESSES=true
 #                           and MUTUAL_PUBLIC_URL=http://localhost:PORT.
 #   PEER_PORT               loopback port for the peer (default 0: a free port, printed
@@ -17,7 +18,9 @@
 #   PEER_TIMEOUT_SECS       give up (error line, exit 1) after this long (default 300).
 #   PEER_EXIT_AFTER_CREATE  1: exit 0 right after the first "create" line (default: keep
 #                           running until SIGTERM/SIGINT, which exit 0).
-#   PEER_ACTOR_TYPE         Organization (default), Person or Service.
+#   PEER_ACTOR_TYPE         Organization (default), Person or Service. Mutual federates
+#                           only with Organization actors: it refuses a Follow from the
+#                           others (400, "unknown variant `Person`, expected `Organization`").
 #   PEER_LOG_LEVEL          Fedify's log level on stderr (default warning; debug for detail).
 #   PEER_LOG_REQUESTS       1: one stderr line per HTTP request the peer serves.
 #
@@ -29,7 +32,8 @@
 #                                                        Mutual's inbox answered 2xx
 #   {"event":"accept","id":…,"actor":<Mutual actor URL>,"object":<the Follow id>,"recipient":…}
 #   {"event":"create","id":…,"actor":<Mutual actor URL>,"objectType":"Article","objectId":…,
-#    "attributedTo":…,"name":<title>,"contentType":"practice_guide","url":…,"recipient":…}
+#    "attributedTo":…,"name":<title>,"contentType":"practice_guide","revision":1,"url":…,
+#    "recipient":…}
 #                                                        once per Create received
 #   {"event":"activity","type":"Update"|"Delete"|…,"id":…,"actor":…,"objectId":…,"recipient":…}
 #                                                        any other verified activity

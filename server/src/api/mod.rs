@@ -43,6 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}/follows",
             web::post().to(follow_peer),
         )
+        .route(
+            "/organisations/{handle}/follows/{peer}",
+            web::delete().to(unfollow_peer),
+        )
         .configure(content::configure)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError(AppError::NotFound))
@@ -52,7 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mutual API", description = "Federated peer learning for personalised support. Authenticate with `Authorization: Bearer <token>` (create tokens on the settings page) or the session cookie plus an `X-CSRF-Token` header for writes.", license(name = "AGPL-3.0-or-later")),
-    paths(list_follows, follow_peer, me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
+    paths(list_follows, follow_peer, unfollow_peer, me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
         content::list, content::create, content::get, content::update, content::action, content::adapt, content::revisions, content::revision_diff,
         content::get_consent, content::put_consent, content::withdraw_consent, content::story_flags, content::run_story_check, content::resolve_flag,
         content::export_csv, content::check_text),
@@ -559,4 +563,21 @@ async fn follow_peer(
         name,
         state: "pending".into(),
     }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/organisations/{handle}/follows/{peer}", params(("handle" = String, Path), ("peer" = String, Path, description = "The peer's handle as listed, e.g. partners@mutual.example")),
+    responses((status = 204, description = "Unfollowed; an Undo is sent to the peer"), (status = 404, body = ErrorView)))]
+async fn unfollow_peer(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (handle, peer) = path.into_inner();
+    let org = editable_local(&state, user, handle).await?;
+    let data = state.federation.to_request_data();
+    match crate::federation::routes::unfollow(&data, &org.handle, &peer).await {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(crate::federation::FederationError::NotFound) => Err(AppError::NotFound.into()),
+        Err(e) => Err(AppError::Internal(e.to_string()).into()),
+    }
 }

@@ -287,7 +287,12 @@ impl Activity for Accept {
         Ok(())
     }
     async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
-        answer_follow(data, &self.actor, &self.object, "accepted").await
+        answer_follow(data, &self.actor, &self.object, "accepted").await?;
+        let actor = self.actor.inner().to_string();
+        data.db
+            .query(move |conn| delivery::enqueue_backfill(conn, &actor))
+            .await?;
+        Ok(())
     }
 }
 

@@ -321,7 +321,9 @@ pub fn register(registry: &mut Registry, fed: FedConfig) {
     registry.register(DELIVER, move |ctx, job| {
         deliver(for_deliver.clone(), ctx, job)
     });
-    registry.register(FANOUT, move |ctx, job| fanout(fed.clone(), ctx, job));
+    let for_fanout = fed.clone();
+    registry.register(FANOUT, move |ctx, job| fanout(for_fanout.clone(), ctx, job));
+    registry.register(BACKFILL, move |ctx, job| backfill(fed.clone(), ctx, job));
 }
 
 /// Local organisations by handle, for the routes.
@@ -332,4 +334,68 @@ pub fn is_local_organisation(conn: &mut DbConn, handle: &str) -> QueryResult<boo
         .count()
         .get_result::<i64>(conn)
         .map(|n| n > 0)
+}
+
+pub const BACKFILL: &str = "federation.backfill";
+
+/// Most items fetched from a newly followed organisation's outbox.
+const BACKFILL_LIMIT: usize = 40;
+
+/// After a peer accepts our follow, its recent public items are fetched so they are
+/// searchable at once, not only when it next publishes.
+pub fn enqueue_backfill(conn: &mut DbConn, remote_actor: &str) -> QueryResult<()> {
+    let day = chrono::Utc::now().format("%Y-%m-%d");
+    jobs::enqueue(
+        conn,
+        NewJob::new(BACKFILL, serde_json::json!({ "actor": remote_actor }))
+            .dedupe(format!("backfill:{remote_actor}:{day}"))
+            .max_attempts(6),
+    )?;
+    Ok(())
+}
+
+async fn backfill(fed: FedConfig, _ctx: JobContext, job: jobs::Job) -> Result<(), JobError> {
+    use activitypub_federation::fetch::fetch_object_http;
+    use activitypub_federation::fetch::object_id::ObjectId;
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
+    let actor = payload["actor"].as_str().unwrap_or_default();
+    let actor = Url::parse(actor).map_err(|e| JobError::Permanent(format!("bad actor: {e}")))?;
+    let data = fed.to_request_data();
+    let remote: objects::DbActor = ObjectId::<objects::DbActor>::from(actor.clone())
+        .dereference(&data)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    let outbox = Url::parse(&format!("{}/outbox?page=1", remote.ap_id))
+        .map_err(|e| JobError::Permanent(e.to_string()))?;
+    let mut next = Some(outbox);
+    let mut fetched = 0;
+    while let Some(page_url) = next.take() {
+        let page = fetch_object_http::<FedData, serde_json::Value>(&page_url, &data)
+            .await
+            .map_err(retry_or_fail)?
+            .object;
+        for entry in page["orderedItems"].as_array().cloned().unwrap_or_default() {
+            if fetched >= BACKFILL_LIMIT {
+                return Ok(());
+            }
+            let object = &entry["object"];
+            let id = object
+                .as_str()
+                .or_else(|| object["id"].as_str())
+                .unwrap_or_default();
+            let Ok(id) = Url::parse(id) else { continue };
+            // Items are fetched from their own URL (signed), never trusted from the page.
+            let fetched_item = ObjectId::<DbArticle>::from(id).dereference(&data).await;
+            if let Err(e) = fetched_item {
+                tracing::info!(error = %e, "backfill skipped an item");
+            }
+            fetched += 1;
+        }
+        next = page["next"]
+            .as_str()
+            .and_then(|n| Url::parse(n).ok())
+            .filter(|n| super::policy::domain_of(n) == super::policy::domain_of(&remote.ap_id));
+    }
+    Ok(())
 }

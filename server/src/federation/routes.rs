@@ -393,3 +393,51 @@ pub fn following_of(
         .order(organisations::name.asc())
         .load(conn)
 }
+
+/// A local organisation stops following a peer: the follow is removed here and an Undo
+/// tells the peer to stop delivering.
+pub async fn unfollow(
+    data: &Data<FedData>,
+    local_handle: &str,
+    remote_handle: &str,
+) -> Result<(), FederationError> {
+    let local = local_actor(data, local_handle.to_string()).await?;
+    let remote_handle = remote_handle.to_string();
+    let follower = local.ap_id.to_string();
+    let handle = local.row.handle.clone();
+    data.db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                let (remote_id, inbox, shared): (Option<String>, Option<String>, Option<String>) = organisations::table
+                    .filter(organisations::handle.eq(&remote_handle))
+                    .filter(organisations::local.eq(false))
+                    .select((organisations::actor_id, organisations::inbox_url, organisations::shared_inbox_url))
+                    .first(conn)
+                    .optional()?
+                    .ok_or(FederationError::NotFound)?;
+                let remote_id = remote_id.ok_or(FederationError::NotFound)?;
+                let follow_id: Option<String> = follows::table
+                    .filter(follows::follower.eq(&follower))
+                    .filter(follows::following.eq(&remote_id))
+                    .select(follows::activity_id)
+                    .first(conn)
+                    .optional()?;
+                let Some(follow_id) = follow_id else {
+                    return Err(FederationError::NotFound);
+                };
+                diesel::delete(follows::table.filter(follows::follower.eq(&follower)).filter(follows::following.eq(&remote_id)))
+                    .execute(conn)?;
+                let undo = serde_json::json!({
+                    "@context": context(),
+                    "id": format!("{follower}#undo/{}", db::new_id()),
+                    "type": "Undo",
+                    "actor": follower,
+                    "object": { "id": follow_id, "type": "Follow", "actor": follower, "object": remote_id },
+                });
+                let target = shared.or(inbox).ok_or(FederationError::NotFound)?;
+                delivery::enqueue(conn, &handle, &undo, &[url::Url::parse(&target)?])?;
+                Ok(())
+            })
+        })
+        .await
+}

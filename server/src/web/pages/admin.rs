@@ -19,13 +19,16 @@ async fn render_dashboard(
     user: &accounts::User,
     invitation: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (users, pending, jobs) = state
+    let default_mode = state.config.federation.mode;
+    let (users, pending, jobs, domains, mode) = state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             Ok::<_, DbError>((
                 accounts::list_users(conn)?,
                 accounts::pending_users(conn)?,
                 crate::jobs::counts(conn)?,
+                crate::federation::policy::list(conn)?,
+                crate::federation::policy::mode(conn, default_mode)?,
             ))
         })
         .await?;
@@ -45,6 +48,8 @@ async fn render_dashboard(
             jobs => jobs.into_iter().map(|(state, count)| context! { state => state, count => count }).collect::<Vec<_>>(),
             registration => state.config.registration.as_str(),
             invitation => invitation,
+            federation_mode => match mode { crate::config::FederationMode::Open => "open", crate::config::FederationMode::Allowlist => "allowlist" },
+            domains => domains.into_iter().map(|(domain, policy, note)| context! { domain => domain, policy => policy, note => note }).collect::<Vec<_>>(),
         },
     )?;
     Ok(html(body))
@@ -153,4 +158,68 @@ pub async fn create_invitation(
         })
         .await?;
     render_dashboard(&req, &state, &user, Some(code)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModeForm {
+    mode: String,
+}
+
+pub async fn federation_mode(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    Form(form): Form<ModeForm>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let mode = match form.mode.as_str() {
+        "open" => crate::config::FederationMode::Open,
+        "allowlist" => crate::config::FederationMode::Allowlist,
+        _ => return Err(AppError::bad_request("invalid_mode", "Choose open or allowlist.").into()),
+    };
+    state
+        .db
+        .query(move |conn| crate::federation::policy::set_mode(conn, mode))
+        .await?;
+    Ok(redirect("/admin#federation"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DomainForm {
+    domain: String,
+    /// `allow`, `block` or `remove`.
+    policy: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn federation_domain(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    Form(form): Form<DomainForm>,
+) -> Result<HttpResponse, PageError> {
+    require_admin(&user)?;
+    let domain = crate::federation::policy::normalise(&form.domain).ok_or_else(|| {
+        AppError::bad_request(
+            "invalid_domain",
+            "Give a domain such as mutual.example.org, with a port if it has one.",
+        )
+    })?;
+    let policy = form.policy.clone();
+    if !matches!(policy.as_str(), "allow" | "block" | "remove") {
+        return Err(
+            AppError::bad_request("invalid_policy", "Choose allow, block or remove.").into(),
+        );
+    }
+    let note: String = form.note.trim().chars().take(500).collect();
+    state
+        .db
+        .query(move |conn| {
+            if policy == "remove" {
+                crate::federation::policy::remove(conn, &domain).map(|_| ())
+            } else {
+                crate::federation::policy::set(conn, &domain, &policy, &note)
+            }
+        })
+        .await?;
+    Ok(redirect("/admin#federation"))
 }

@@ -49,6 +49,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}/follow",
             web::post().to(organisations::follow),
         )
+        .route(
+            "/organisations/{handle}/unfollow",
+            web::post().to(organisations::unfollow),
+        )
+        .route(
+            "/admin/federation/mode",
+            web::post().to(admin::federation_mode),
+        )
+        .route(
+            "/admin/federation/domains",
+            web::post().to(admin::federation_domain),
+        )
         .route("/stories", web::get().to(content::directory))
         .route("/guides", web::get().to(content::directory))
         .route("/isf-templates", web::get().to(content::directory))

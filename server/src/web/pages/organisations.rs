@@ -391,3 +391,25 @@ pub async fn update(
         Err(other) => Err(other.into()),
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct UnfollowForm {
+    peer: String,
+}
+
+pub async fn unfollow(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(form): Form<UnfollowForm>,
+) -> Result<HttpResponse, PageError> {
+    let organisation = editable(&state, path.into_inner(), &user).await?;
+    let data = state.federation.to_request_data();
+    crate::federation::routes::unfollow(&data, &organisation.handle, &form.peer)
+        .await
+        .map_err(|e| match e {
+            crate::federation::FederationError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        })?;
+    Ok(redirect(&format!("/organisations/{}", organisation.handle)))
+}
