@@ -1164,7 +1164,7 @@ async fn expired_consent(backend: Backend) {
         })
         .await
         .expect("expire");
-    assert_eq!(taken_down, 1);
+    assert_eq!(taken_down, vec![id.clone()]);
     let (status, _) = get(&app, &format!("/api/v1/stories/{id}"), None).await;
     assert_eq!(status, 404, "the story is no longer shown");
     let (_, own) = get(

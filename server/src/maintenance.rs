@@ -13,8 +13,16 @@ pub fn register(registry: &mut Registry) {
     registry.register(JOB_KIND, |ctx: JobContext, _job| async move {
         ctx.db
             .run(|conn| {
-                crate::content::workflow::expire_consents(conn)
+                let expired = crate::content::workflow::expire_consents(conn)
                     .map_err(|e| JobError::Retry(e.to_string()))?;
+                // Peers that received these stories must remove their copies too.
+                for id in &expired {
+                    crate::federation::delivery::enqueue_change(
+                        conn,
+                        id,
+                        crate::federation::delivery::Change::Removed,
+                    )?;
+                }
                 crate::accounts::sessions::prune_expired(conn)?;
                 crate::accounts::prune_login_attempts(conn, 24 * 60)?;
                 jobs::prune_finished(conn, 14)?;

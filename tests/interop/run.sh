@@ -18,9 +18,9 @@
 #   PEER_TIMEOUT_SECS       give up (error line, exit 1) after this long (default 300).
 #   PEER_EXIT_AFTER_CREATE  1: exit 0 right after the first "create" line (default: keep
 #                           running until SIGTERM/SIGINT, which exit 0).
-#   PEER_ACTOR_TYPE         Organization (default), Person or Service. Mutual federates
-#                           only with Organization actors: it refuses a Follow from the
-#                           others (400, "unknown variant `Person`, expected `Organization`").
+#   PEER_ACTOR_TYPE         Organization (default), Person or Service. Mutual accepts
+#                           follows from all three (a Person is kept as a fediverse
+#                           account, not listed as an organisation).
 #   PEER_LOG_LEVEL          Fedify's log level on stderr (default warning; debug for detail).
 #   PEER_LOG_REQUESTS       1: one stderr line per HTTP request the peer serves.
 #

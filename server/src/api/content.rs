@@ -616,10 +616,22 @@ async fn put_consent(
     let (segment, id) = path.into_inner();
     story_for_editor(&state, &segment, id.clone(), &user).await?;
     let input = body.into_inner();
-    state
+    let story = state
         .db
-        .run(move |conn| workflow::record_consent(conn, &id, &user, &input))
+        .run(move |conn| {
+            workflow::record_consent(conn, &id, &user, &input)?;
+            Ok::<_, ContentError>(store::get(conn, &id)?)
+        })
         .await?;
+    if story.status == Status::Published {
+        // A change of scope can mean peers must drop their copy (or may now have it).
+        crate::federation::delivery::content_changed(
+            &state.db,
+            story.id(),
+            crate::federation::delivery::Change::Updated,
+        )
+        .await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -725,18 +725,26 @@ pub fn upsert_remote(
     remote: &RemoteItem,
 ) -> QueryResult<String> {
     crate::db::write_transaction(conn, |conn| {
-        let existing: Option<(String, String)> = content_items::table
+        let existing: Option<(String, String, i32)> = content_items::table
             .filter(content_items::ap_id.eq(&remote.ap_id))
-            .select((content_items::id, content_items::organisation_id))
+            .select((
+                content_items::id,
+                content_items::organisation_id,
+                content_items::revision,
+            ))
             .first(conn)
             .optional()?;
         let now = db::now();
         let attribution = remote.derived_from.as_ref();
         let id = match existing {
-            Some((id, owner)) => {
+            Some((id, owner, revision)) => {
                 if owner != organisation_id {
                     // Only the organisation that published it may change it.
                     return Err(diesel::result::Error::NotFound);
+                }
+                if remote.revision < revision {
+                    // An older revision arriving late must not overwrite a newer one.
+                    return Ok(id);
                 }
                 diesel::update(content_items::table.filter(content_items::id.eq(&id)))
                     .set((

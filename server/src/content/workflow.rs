@@ -521,8 +521,8 @@ pub fn withdraw_consent(
     Ok(store::get(conn, id)?)
 }
 
-/// Takes down stories whose consent has expired. Run daily by the maintenance job.
-pub fn expire_consents(conn: &mut DbConn) -> Result<usize, ContentError> {
+/// Takes down stories whose consent has expired; returns their ids. Run by the maintenance job.
+pub fn expire_consents(conn: &mut DbConn) -> Result<Vec<String>, ContentError> {
     let expired = store::published_with_expired_consent(conn, &today())?;
     for id in &expired {
         store::set_status(conn, id, Status::Withdrawn)?;
@@ -534,7 +534,7 @@ pub fn expire_consents(conn: &mut DbConn) -> Result<usize, ContentError> {
             "The story was taken down because its consent expired.",
         )?;
     }
-    Ok(expired.len())
+    Ok(expired)
 }
 
 /// Changes a reader may make while adapting an ISF template to their own country.

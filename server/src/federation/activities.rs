@@ -114,12 +114,26 @@ pub enum InboxActivity {
     Delete(Delete),
 }
 
-/// Records an activity id; false if it was seen before (deliveries are retried, so the
-/// same activity can arrive twice and must change nothing the second time).
-async fn first_time(data: &Data<FedData>, id: &Url) -> Result<bool, FederationError> {
+/// True when this activity was processed before (deliveries are retried, so the same
+/// activity can arrive twice and must change nothing the second time).
+async fn seen(data: &Data<FedData>, id: &Url) -> Result<bool, FederationError> {
     let id = id.to_string();
     Ok(data
         .db
+        .query(move |conn| {
+            received_activities::table
+                .filter(received_activities::id.eq(&id))
+                .count()
+                .get_result::<i64>(conn)
+                .map(|n| n > 0)
+        })
+        .await?)
+}
+
+/// Records a processed activity. Only after success, so a failed one can be delivered again.
+async fn mark_seen(data: &Data<FedData>, id: &Url) -> Result<(), FederationError> {
+    let id = id.to_string();
+    data.db
         .query(move |conn| {
             let inserted = diesel::insert_into(received_activities::table)
                 .values((
@@ -128,12 +142,13 @@ async fn first_time(data: &Data<FedData>, id: &Url) -> Result<bool, FederationEr
                 ))
                 .execute(conn);
             match inserted {
-                Ok(_) => Ok(true),
-                Err(e) if db::is_unique_violation(&e) => Ok(false),
+                Ok(_) => Ok(()),
+                Err(e) if db::is_unique_violation(&e) => Ok(()),
                 Err(e) => Err(e),
             }
         })
-        .await?)
+        .await?;
+    Ok(())
 }
 
 fn local_only(data: &Data<FedData>, url: &Url) -> Result<(), FederationError> {
@@ -161,7 +176,7 @@ impl Activity for Follow {
         local_only(data, self.object.inner())
     }
     async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
-        if !first_time(data, &self.id).await? {
+        if seen(data, &self.id).await? {
             return Ok(());
         }
         let follower = self.actor.dereference(data).await?;
@@ -197,7 +212,8 @@ impl Activity for Follow {
                     Ok::<_, FederationError>(())
                 })
             })
-            .await
+            .await?;
+        mark_seen(data, &self.id).await
     }
 }
 
@@ -378,7 +394,7 @@ async fn receive_article(
     object: ArticleJson,
     id: &Url,
 ) -> Result<(), FederationError> {
-    if !first_time(data, id).await? {
+    if seen(data, id).await? {
         return Ok(());
     }
     if !followed_here(data, actor.inner()).await? {
@@ -388,7 +404,7 @@ async fn receive_article(
     }
     DbArticle::verify(&object, actor.inner(), data).await?;
     DbArticle::from_json(object, data).await?;
-    Ok(())
+    mark_seen(data, id).await
 }
 
 fn check_article_actor(

@@ -126,9 +126,15 @@ pub async fn after_change(
 
 /// Queues the fan-out of one change to followers.
 pub async fn content_changed(db: &Db, content_id: &str, change: Change) -> Result<(), DbError> {
-    let payload = serde_json::json!({ "content_id": content_id, "change": change });
-    db.query(move |conn| jobs::enqueue(conn, NewJob::new(FANOUT, payload)).map(|_| ()))
+    let id = content_id.to_string();
+    db.query(move |conn| enqueue_change(conn, &id, change))
         .await
+}
+
+/// The same, inside a caller's database work (the maintenance job uses it).
+pub fn enqueue_change(conn: &mut DbConn, content_id: &str, change: Change) -> QueryResult<()> {
+    let payload = serde_json::json!({ "content_id": content_id, "change": change });
+    jobs::enqueue(conn, NewJob::new(FANOUT, payload)).map(|_| ())
 }
 
 fn retry_or_fail(error: activitypub_federation::error::Error) -> JobError {

@@ -91,9 +91,11 @@ impl actix_web::ResponseError for FederationError {
         } else {
             tracing::info!(error = %self, "federation request refused");
         }
+        // Library errors can quote a whole fetched document; keep answers short.
+        let message: String = self.to_string().chars().take(300).collect();
         actix_web::HttpResponse::build(status).json(serde_json::json!({
             "error": "federation_error",
-            "message": self.to_string(),
+            "message": message,
         }))
     }
 }

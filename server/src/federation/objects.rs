@@ -213,7 +213,7 @@ impl Object for DbActor {
         }
         Ok(OrganizationJson {
             id: self.ap_id.clone(),
-            kind: Default::default(),
+            kind: "Organization".into(),
             preferred_username: org.handle.clone(),
             name: p.name,
             summary: Some(p.summary).filter(|s| !s.is_empty()),
@@ -248,6 +248,12 @@ impl Object for DbActor {
     ) -> Result<(), FederationError> {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.inbox, expected_domain)?;
+        if !super::protocol::ACTOR_TYPES.contains(&json.kind.as_str()) {
+            return Err(FederationError::Invalid(format!(
+                "'{}' is not an actor type Mutual accepts",
+                json.kind
+            )));
+        }
         if json.public_key.owner != json.id {
             return Err(FederationError::Invalid(
                 "the public key does not belong to this actor".into(),
@@ -285,11 +291,15 @@ impl Object for DbActor {
             .as_deref()
             .and_then(|c| orgs::parse_country(c).ok())
             .unwrap_or_default();
-        let kind = json
-            .organisation_kind
-            .clone()
-            .filter(|k| orgs::KINDS.contains(&k.as_str()))
-            .unwrap_or_else(|| "network".into());
+        // Accounts of other fediverse software are kept apart from organisations.
+        let kind = if json.kind != "Organization" {
+            orgs::REMOTE_ACCOUNT_KIND.to_string()
+        } else {
+            json.organisation_kind
+                .clone()
+                .filter(|k| orgs::KINDS.contains(&k.as_str()))
+                .unwrap_or_else(|| "network".into())
+        };
         let languages: Vec<String> = json
             .languages
             .iter()

@@ -5,12 +5,14 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use activitypub_federation::kinds::actor::OrganizationType;
 use activitypub_federation::kinds::object::ArticleType;
 use activitypub_federation::protocol::public_key::PublicKey;
 
 /// The JSON-LD namespace of Mutual's extension terms.
 pub const NAMESPACE: &str = "https://w3id.org/mutual#";
+/// Actor types Mutual accepts from other servers.
+pub const ACTOR_TYPES: &[&str] = &["Organization", "Person", "Service", "Application", "Group"];
+
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 /// The `@context` Mutual sends with every document.
@@ -21,6 +23,9 @@ pub fn context() -> serde_json::Value {
         {
             "mutual": NAMESPACE,
             "schema": "http://schema.org#",
+            "toot": "http://joinmastodon.org/ns#",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "discoverable": "toot:discoverable",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
             "Hashtag": "as:Hashtag",
@@ -58,8 +63,10 @@ pub struct PropertyValue {
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationJson {
     pub id: Url,
+    /// `Organization` for Mutual's organisations; other software's `Person`, `Service`,
+    /// `Application` or `Group` actors may follow them too.
     #[serde(rename = "type")]
-    pub kind: OrganizationType,
+    pub kind: String,
     pub preferred_username: String,
     pub name: String,
     #[serde(default)]

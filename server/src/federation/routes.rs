@@ -58,7 +58,9 @@ async fn webfinger(
         .ok_or(FederationError::NotFound)?;
     let mut response = build_webfinger_response(query.resource.clone(), actor.ap_id.clone());
     for link in &mut response.links {
-        link.kind = Some(ACTIVITY_JSON.to_string());
+        if link.rel.as_deref() == Some("self") {
+            link.kind = Some(ACTIVITY_JSON.to_string());
+        }
     }
     Ok(HttpResponse::Ok()
         .content_type("application/jrd+json")
@@ -105,7 +107,6 @@ async fn nodeinfo(data: Data<FedData>) -> Result<HttpResponse, FederationError> 
             "software": {
                 "name": "mutual",
                 "version": crate::VERSION,
-                "repository": env!("CARGO_PKG_REPOSITORY"),
             },
             "protocols": ["activitypub"],
             "services": { "inbound": [], "outbound": [] },

@@ -48,6 +48,10 @@ pub const KINDS: &[&str] = &[
     "network",
 ];
 
+/// The kind given to accounts of other fediverse software (a person, a bot) that follow
+/// organisations here: stored beside organisations, but not listed as one.
+pub const REMOTE_ACCOUNT_KIND: &str = "account";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MemberRole {
@@ -547,8 +551,12 @@ pub fn get(conn: &mut DbConn, handle: &str) -> Result<Organisation, Organisation
 
 /// Organisations ordered by name, a page at a time.
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Organisation>, i64)> {
-    let total = organisations::table.count().get_result(conn)?;
+    let total = organisations::table
+        .filter(organisations::kind.ne(REMOTE_ACCOUNT_KIND))
+        .count()
+        .get_result(conn)?;
     let rows = organisations::table
+        .filter(organisations::kind.ne(REMOTE_ACCOUNT_KIND))
         .order((organisations::name.asc(), organisations::handle.asc()))
         .offset(offset.max(0))
         .limit(limit.clamp(1, 200))

@@ -105,6 +105,7 @@ pub fn kind_label(kind: &str) -> &str {
         "research" => "Research organisation",
         "advocacy" => "Advocacy organisation",
         "network" => "Network of organisations",
+        "account" => "Account on another fediverse server",
         other => other,
     }
 }
