@@ -79,6 +79,12 @@ impl actix_web::ResponseError for FederationError {
                 E::ActivitySignatureInvalid | E::ActivityBodyDigestInvalid,
             ) => StatusCode::UNAUTHORIZED,
             FederationError::Protocol(E::UrlVerificationError(_)) => StatusCode::FORBIDDEN,
+            // The signature library reports expired or malformed signatures as plain text.
+            FederationError::Protocol(E::Other(message))
+                if message.contains("Signature") || message.contains("signature") =>
+            {
+                StatusCode::UNAUTHORIZED
+            }
             FederationError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
