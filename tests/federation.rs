@@ -747,3 +747,29 @@ async fn three_instances_share_adapt_with_attribution_and_block() {
     assert_eq!(followers["totalItems"], 0);
     let _ = a2_token;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_follow_backfills_what_was_published_before() {
+    let reader = instance(Backend::Sqlite).await;
+    let author = instance(Backend::Sqlite).await;
+    let (reader_token, _) = organisation(&reader, "kotipolku", "FI").await;
+    let (author_token, author_reviewer) = organisation(&author, "partners", "GB-SCT").await;
+    for n in 1..=3 {
+        publish(&author, &author_token, &author_reviewer, "guides", json!({
+            "organisation": "partners", "title": format!("Earlier guide {n}"), "lang": "en", "body": "x",
+        }))
+        .await;
+    }
+    follow(
+        &reader,
+        &reader_token,
+        "kotipolku",
+        &format!("partners@{}", host_of(&author)),
+    )
+    .await;
+    eventually(
+        "the earlier guides to be fetched from the outbox",
+        || async { count(&reader, "guides").await == 3 },
+    )
+    .await;
+}

@@ -279,6 +279,44 @@ async fn badly_signed_and_forged_activities_are_refused() {
     .await;
     assert_eq!(status, 403, "unfollowed sender: {body}");
     assert_eq!(stored_items(&app).await, 0, "nothing stored");
+
+    // An Accept for a follow nobody here sent opens nothing.
+    let accept = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/accept-1", attacker.base),
+        "type": "Accept",
+        "actor": format!("{}/actors/one", attacker.base),
+        "object": {
+            "id": format!("http://{host}/organisations/kotipolku#follows/made-up"),
+            "type": "Follow",
+            "actor": format!("http://{host}/organisations/kotipolku"),
+            "object": format!("{}/actors/one", attacker.base),
+        },
+    });
+    let (status, body) = signed_post(
+        &app,
+        &host,
+        "/inbox",
+        &accept,
+        &attacker.key_one,
+        &key_one,
+        now,
+    )
+    .await;
+    assert_eq!(status, 403, "forged Accept: {body}");
+    let backfills: i64 = app
+        .db
+        .query(|conn| {
+            use diesel::prelude::*;
+            use mutual::db::schema::jobs;
+            jobs::table
+                .filter(jobs::kind.eq("federation.backfill"))
+                .count()
+                .get_result(conn)
+        })
+        .await
+        .expect("count");
+    assert_eq!(backfills, 0, "no backfill was queued");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

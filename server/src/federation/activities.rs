@@ -261,7 +261,7 @@ async fn answer_follow(
     actor: &ObjectId<DbActor>,
     follow: &Follow,
     state: &'static str,
-) -> Result<(), FederationError> {
+) -> Result<bool, FederationError> {
     // The answer must come from the actor that was followed, about a follow we sent.
     if actor.inner() != follow.object.inner() {
         return Err(FederationError::Invalid(
@@ -273,7 +273,8 @@ async fn answer_follow(
         follow.actor.inner().to_string(),
         follow.object.inner().to_string(),
     );
-    data.db
+    let changed = data
+        .db
         .query(move |conn| {
             diesel::update(
                 follows::table
@@ -284,7 +285,8 @@ async fn answer_follow(
             .execute(conn)
         })
         .await?;
-    Ok(())
+    // True only when there was a follow of ours to answer.
+    Ok(changed > 0)
 }
 
 #[async_trait]
@@ -303,7 +305,12 @@ impl Activity for Accept {
         Ok(())
     }
     async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
-        answer_follow(data, &self.actor, &self.object, "accepted").await?;
+        if !answer_follow(data, &self.actor, &self.object, "accepted").await? {
+            // An Accept for a follow we never sent must not open the door to its content.
+            return Err(FederationError::Refused(
+                "there is no such follow to accept".into(),
+            ));
+        }
         let actor = self.actor.inner().to_string();
         data.db
             .query(move |conn| delivery::enqueue_backfill(conn, &actor))
@@ -328,7 +335,9 @@ impl Activity for Reject {
         Ok(())
     }
     async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
-        answer_follow(data, &self.actor, &self.object, "rejected").await
+        answer_follow(data, &self.actor, &self.object, "rejected")
+            .await
+            .map(|_| ())
     }
 }
 

@@ -372,9 +372,18 @@ async fn backfill(fed: FedConfig, _ctx: JobContext, job: jobs::Job) -> Result<()
         .dereference(&data)
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;
-    let outbox = Url::parse(&format!("{}/outbox?page=1", remote.ap_id))
-        .map_err(|e| JobError::Permanent(e.to_string()))?;
-    let mut next = Some(outbox);
+    // The outbox named in the actor's own document, read fresh.
+    let document =
+        fetch_object_http::<FedData, super::protocol::OrganizationJson>(&remote.ap_id, &data)
+            .await
+            .map_err(retry_or_fail)?
+            .object;
+    let Some(outbox) = document.outbox else {
+        return Ok(());
+    };
+    let mut first = outbox.clone();
+    first.query_pairs_mut().append_pair("page", "1");
+    let mut next = Some(first);
     let mut fetched = 0;
     while let Some(page_url) = next.take() {
         let page = fetch_object_http::<FedData, serde_json::Value>(&page_url, &data)
@@ -391,8 +400,11 @@ async fn backfill(fed: FedConfig, _ctx: JobContext, job: jobs::Job) -> Result<()
                 .or_else(|| object["id"].as_str())
                 .unwrap_or_default();
             let Ok(id) = Url::parse(id) else { continue };
-            // Items are fetched from their own URL (signed), never trusted from the page.
-            let fetched_item = ObjectId::<DbArticle>::from(id).dereference(&data).await;
+            // Items are fetched from their own URL, never trusted from the page; each gets a
+            // fresh request budget so one large page cannot exhaust the fetch limit.
+            let fetched_item = ObjectId::<DbArticle>::from(id)
+                .dereference(&data.reset_request_count())
+                .await;
             if let Err(e) = fetched_item {
                 tracing::info!(error = %e, "backfill skipped an item");
             }

@@ -108,6 +108,20 @@ pub struct OrganizationJson {
     pub hosts_events: Option<bool>,
 }
 
+/// Reads an address field that may be one string or a list (GoToSocial sends one string).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Endpoints {
@@ -165,9 +179,10 @@ pub struct ArticleJson {
     pub published: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default)]
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default)]
+    // One address or a list: GoToSocial sends a bare string.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub to: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub cc: Vec<String>,
     #[serde(default)]
     pub tag: Vec<Tag>,
