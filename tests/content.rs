@@ -5,7 +5,6 @@
 mod common;
 
 use common::{spawn_app, Backend, TestApp};
-use mutual::accounts::Role;
 use mutual::organisations::MemberRole;
 use serde_json::{json, Value};
 
@@ -27,38 +26,10 @@ struct Org {
 
 /// An organisation with an editor and a reviewer (the second person for stories).
 async fn organisation(app: &TestApp, handle: &str, country: &str) -> Org {
-    let editor = format!("{}_editor", handle.replace('-', "_"));
-    let reviewer = format!("{}_reviewer", handle.replace('-', "_"));
-    app.create_user(&editor, Role::Member).await;
-    app.create_user(&reviewer, Role::Member).await;
-    let (h, c, e, r) = (
-        handle.to_string(),
-        country.to_string(),
-        editor.clone(),
-        reviewer.clone(),
-    );
-    app.db
-        .run(move |conn| {
-            mutual::organisations::create(
-                conn,
-                &h,
-                &mutual::organisations::ProfileInput {
-                    name: format!("Org {h}"),
-                    country: c,
-                    languages: vec!["en".into()],
-                    kind: "provider".into(),
-                    ..Default::default()
-                },
-                None,
-            )?;
-            mutual::organisations::add_member_by_name(conn, &h, &e, MemberRole::Editor)?;
-            mutual::organisations::add_member_by_name(conn, &h, &r, MemberRole::Reviewer)
-        })
-        .await
-        .expect("organisation");
+    let (token_editor, token_reviewer) = app.organisation_with_team(handle, country).await;
     Org {
-        token_editor: app.api_token(&editor).await,
-        token_reviewer: app.api_token(&reviewer).await,
+        token_editor,
+        token_reviewer,
     }
 }
 

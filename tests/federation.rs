@@ -7,8 +7,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{spawn_app_with, Backend, TestApp};
-use mutual::accounts::Role;
-use mutual::organisations::MemberRole;
 use serde_json::{json, Value};
 
 /// An instance that federates on `localhost:<port>`. Private addresses are allowed only
@@ -21,40 +19,8 @@ async fn instance(backend: Backend) -> TestApp {
     .await
 }
 
-/// An organisation with an editor and a reviewer; returns their API tokens.
 async fn organisation(app: &TestApp, handle: &str, country: &str) -> (String, String) {
-    let editor = format!("{}_editor", handle.replace('-', "_"));
-    let reviewer = format!("{}_reviewer", handle.replace('-', "_"));
-    app.create_user(&editor, Role::Member).await;
-    app.create_user(&reviewer, Role::Member).await;
-    let (h, c, e, r) = (
-        handle.to_string(),
-        country.to_string(),
-        editor.clone(),
-        reviewer.clone(),
-    );
-    app.db
-        .run(move |conn| {
-            mutual::organisations::create(
-                conn,
-                &h,
-                &mutual::organisations::ProfileInput {
-                    name: format!("Org {h}"),
-                    summary: "We share what we learn.".into(),
-                    country: c,
-                    languages: vec!["en".into()],
-                    kind: "provider".into(),
-                    offers_to_share: vec!["personnel".into()],
-                    ..Default::default()
-                },
-                None,
-            )?;
-            mutual::organisations::add_member_by_name(conn, &h, &e, MemberRole::Editor)?;
-            mutual::organisations::add_member_by_name(conn, &h, &r, MemberRole::Reviewer)
-        })
-        .await
-        .expect("organisation");
-    (app.api_token(&editor).await, app.api_token(&reviewer).await)
+    app.organisation_with_team(handle, country).await
 }
 
 async fn call(

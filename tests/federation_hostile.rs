@@ -7,99 +7,38 @@
 //! signs requests by hand (draft-cavage HTTP signatures, as Mutual and Mastodon use).
 
 mod common;
+#[path = "common/signing.rs"]
+mod signing;
 
-use std::net::TcpListener;
-
-use actix_web::{web, App, HttpResponse, HttpServer};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use common::{spawn_app_with, Backend, TestApp};
-use mutual::accounts::Role;
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-struct Attacker {
-    base: String,
-    key_one: RsaPrivateKey,
-    key_two: RsaPrivateKey,
-}
+type Attacker = signing::Peer;
 
-/// Serves two actors: `one` (key one) and `two` (key two).
 fn attacker() -> Attacker {
-    let one = activitypub_federation::http_signatures::generate_actor_keypair().expect("keys");
-    let two = activitypub_federation::http_signatures::generate_actor_keypair().expect("keys");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let base = format!("http://localhost:{port}");
-    let actors = web::Data::new((base.clone(), one.public_key.clone(), two.public_key.clone()));
-    let server = HttpServer::new(move || {
-        App::new().app_data(actors.clone()).route(
-            "/actors/{name}",
-            web::get().to(|name: web::Path<String>, actors: web::Data<(String, String, String)>| async move {
-                let (base, one, two) = actors.get_ref();
-                let key = if name.as_str() == "one" { one } else { two };
-                let id = format!("{base}/actors/{name}");
-                HttpResponse::Ok().content_type("application/activity+json").json(json!({
-                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-                    "id": id, "type": "Person", "preferredUsername": name.as_str(), "name": name.as_str(),
-                    "inbox": format!("{id}/inbox"),
-                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": key},
-                }))
-            }),
-        )
-    })
-    .listen(listener)
-    .expect("listen")
-    .workers(1)
-    .run();
-    tokio::spawn(server);
-    Attacker {
-        base,
-        key_one: RsaPrivateKey::from_pkcs8_pem(&one.private_key).expect("key"),
-        key_two: RsaPrivateKey::from_pkcs8_pem(&two.private_key).expect("key"),
-    }
+    signing::Peer::start()
 }
 
 /// Posts `body` to `path` on `app`, signed with `key` for `key_id`, dated `date`.
+#[allow(clippy::too_many_arguments)]
 async fn signed_post(
     app: &TestApp,
     host: &str,
     path: &str,
     body: &Value,
-    key: &RsaPrivateKey,
+    key: &rsa::RsaPrivateKey,
     key_id: &str,
     date: chrono::DateTime<chrono::Utc>,
 ) -> (u16, String) {
-    let body = serde_json::to_vec(body).expect("json");
-    let digest = format!("SHA-256={}", STANDARD.encode(Sha256::digest(&body)));
-    let date = date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let signing =
-        format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
-    let signature = key
-        .sign(
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(signing.as_bytes()),
-        )
-        .expect("sign");
-    let header = format!(
-        "keyId=\"{key_id}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
-        STANDARD.encode(signature)
-    );
-    let response = common::new_client()
-        .post(app.url(path))
-        .header("host", host)
-        .header("date", date)
-        .header("digest", digest)
-        .header("signature", header)
-        .header("content-type", "application/activity+json")
-        .body(body)
-        .send()
-        .await
-        .expect("post");
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
+    let signature = signing::Signature { key, key_id, date };
+    signing::signed_post(
+        &common::new_client(),
+        &app.url(path),
+        (host, path),
+        body,
+        &signature,
+    )
+    .await
 }
 
 async fn stored_follows(app: &TestApp) -> i64 {
@@ -130,24 +69,12 @@ async fn target(allow_private: bool) -> (TestApp, String) {
         c.federation.allow_private_addresses = allow_private;
     })
     .await;
-    app.create_user("editor", Role::Member).await;
-    app.db
-        .run(|conn| {
-            mutual::organisations::create(
-                conn,
-                "kotipolku",
-                &mutual::organisations::ProfileInput {
-                    name: "Kotipolku".into(),
-                    country: "FI".into(),
-                    languages: vec!["fi".into()],
-                    kind: "provider".into(),
-                    ..Default::default()
-                },
-                None,
-            )
-        })
-        .await
-        .expect("organisation");
+    app.create_organisation(
+        "kotipolku",
+        "FI",
+        &[("editor", mutual::organisations::MemberRole::Editor)],
+    )
+    .await;
     let host = format!("localhost:{}", app.port);
     (app, host)
 }

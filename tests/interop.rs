@@ -12,8 +12,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{spawn_app_with, Backend};
-use mutual::accounts::Role;
-use mutual::organisations::MemberRole;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -23,30 +21,12 @@ async fn fedify_looks_up_follows_and_receives_a_create() {
         c.federation.allow_private_addresses = true;
     })
     .await;
-    app.create_user("editor", Role::Member).await;
-    app.db
-        .run(|conn| {
-            mutual::organisations::create(
-                conn,
-                "kotipolku",
-                &mutual::organisations::ProfileInput {
-                    name: "Kotipolku".into(),
-                    country: "FI".into(),
-                    languages: vec!["fi".into()],
-                    kind: "provider".into(),
-                    ..Default::default()
-                },
-                None,
-            )?;
-            mutual::organisations::add_member_by_name(
-                conn,
-                "kotipolku",
-                "editor",
-                MemberRole::Editor,
-            )
-        })
-        .await
-        .expect("organisation");
+    app.create_organisation(
+        "kotipolku",
+        "FI",
+        &[("editor", mutual::organisations::MemberRole::Editor)],
+    )
+    .await;
     let token = app.api_token("editor").await;
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/run.sh");

@@ -211,6 +211,64 @@ impl TestApp {
             .expect("create user")
     }
 
+    /// Creates an organisation directly, with new accounts for its members.
+    pub async fn create_organisation(
+        &self,
+        handle: &str,
+        country: &str,
+        members: &[(&str, mutual::organisations::MemberRole)],
+    ) {
+        for (username, _) in members {
+            self.create_user(username, mutual::accounts::Role::Member)
+                .await;
+        }
+        let (handle, country) = (handle.to_string(), country.to_string());
+        let members: Vec<(String, mutual::organisations::MemberRole)> =
+            members.iter().map(|(u, r)| (u.to_string(), *r)).collect();
+        self.db
+            .run(move |conn| {
+                mutual::organisations::create(
+                    conn,
+                    &handle,
+                    &mutual::organisations::ProfileInput {
+                        name: format!("Org {handle}"),
+                        summary: "We share what we learn.".into(),
+                        country,
+                        languages: vec!["en".into()],
+                        kind: "provider".into(),
+                        offers_to_share: vec!["personnel".into()],
+                        ..Default::default()
+                    },
+                    None,
+                )?;
+                for (username, role) in &members {
+                    mutual::organisations::add_member_by_name(conn, &handle, username, *role)?;
+                }
+                Ok::<_, mutual::organisations::OrganisationError>(())
+            })
+            .await
+            .expect("organisation");
+    }
+
+    /// An organisation with an editor and a reviewer; returns their API tokens.
+    pub async fn organisation_with_team(&self, handle: &str, country: &str) -> (String, String) {
+        let editor = format!("{}_editor", handle.replace('-', "_"));
+        let reviewer = format!("{}_reviewer", handle.replace('-', "_"));
+        self.create_organisation(
+            handle,
+            country,
+            &[
+                (&editor, mutual::organisations::MemberRole::Editor),
+                (&reviewer, mutual::organisations::MemberRole::Reviewer),
+            ],
+        )
+        .await;
+        (
+            self.api_token(&editor).await,
+            self.api_token(&reviewer).await,
+        )
+    }
+
     pub async fn log_in(&self, login: &str) {
         let response = self
             .post_form(

@@ -166,12 +166,16 @@ fn host_paused_until(conn: &mut DbConn, host: &str) -> QueryResult<Option<chrono
 fn record_host(conn: &mut DbConn, host: &str, failure: Option<&str>) -> QueryResult<()> {
     use crate::db::schema::delivery_hosts as h;
     let now = crate::db::now();
-    let failures: i32 = h::table
+    let failures: Option<i32> = h::table
         .filter(h::host.eq(host))
         .select(h::failures)
         .first(conn)
-        .optional()?
-        .unwrap_or(0);
+        .optional()?;
+    if failure.is_none() && failures.unwrap_or(0) == 0 {
+        // A healthy host stays healthy: no write on the common path.
+        return Ok(());
+    }
+    let failures = failures.unwrap_or(0);
     let (failures, paused_until) = match failure {
         Some(_) => (failures + 1, Some(now + jobs::backoff(failures + 1))),
         None => (0, None),
