@@ -739,3 +739,74 @@ async fn a_new_follow_backfills_what_was_published_before() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announce_brings_a_peers_item_from_where_it_lives() {
+    let origin = instance(Backend::Sqlite).await;
+    let sharer = instance(Backend::Sqlite).await;
+    let reader = instance(Backend::Sqlite).await;
+    let (origin_token, origin_reviewer) = organisation(&origin, "partners", "GB-SCT").await;
+    let (sharer_token, _) = organisation(&sharer, "kotipolku", "FI").await;
+    let (reader_token, _) = organisation(&reader, "maple-host", "CA").await;
+    follow(
+        &sharer,
+        &sharer_token,
+        "kotipolku",
+        &format!("partners@{}", host_of(&origin)),
+    )
+    .await;
+    follow(
+        &reader,
+        &reader_token,
+        "maple-host",
+        &format!("kotipolku@{}", host_of(&sharer)),
+    )
+    .await;
+    publish(
+        &origin,
+        &origin_token,
+        &origin_reviewer,
+        "guides",
+        json!({
+            "organisation": "partners", "title": "Worth passing on", "lang": "en", "body": "Text.",
+        }),
+    )
+    .await;
+    eventually("the guide to reach the sharer", || async {
+        count(&sharer, "guides").await == 1
+    })
+    .await;
+    let (_, list) = call(&sharer, reqwest::Method::GET, "/api/v1/guides", None, None).await;
+    let copy_id = list["items"][0]["id"].as_str().expect("id").to_string();
+    // An outsider of the organisation cannot share for it.
+    let (stranger_token, _) = organisation(&sharer, "elsewhere", "FI").await;
+    let (status, _) = call(
+        &sharer,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{copy_id}/announce"),
+        Some(&stranger_token),
+        Some(json!({"organisation": "kotipolku"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = call(
+        &sharer,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{copy_id}/announce"),
+        Some(&sharer_token),
+        Some(json!({"organisation": "kotipolku"})),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    eventually("the announced guide to reach the reader", || async {
+        count(&reader, "guides").await == 1
+    })
+    .await;
+    let (_, on_reader) = call(&reader, reqwest::Method::GET, "/api/v1/guides", None, None).await;
+    assert_eq!(on_reader["items"][0]["title"], "Worth passing on");
+    assert_eq!(
+        on_reader["items"][0]["organisation"]["handle"],
+        format!("partners@{}", host_of(&origin)),
+        "the item keeps its author, fetched from the origin"
+    );
+}

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{kind}/{id}/revisions", web::get().to(revisions))
         .route("/{kind}/{id}/diff", web::get().to(revision_diff))
         .route("/{kind}/{id}/adapt", web::post().to(adapt))
+        .route("/{kind}/{id}/announce", web::post().to(announce))
         .route("/{kind}/{id}/consent", web::get().to(get_consent))
         .route("/{kind}/{id}/consent", web::put().to(put_consent))
         .route(
@@ -878,4 +879,47 @@ impl utoipa::Modify for ExpandKinds {
             }
         }
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnnounceBody {
+    /// The organisation (handle) that shares the item with its followers.
+    pub organisation: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/announce", params(("kind" = String, Path), ("id" = String, Path)), request_body = AnnounceBody,
+    responses((status = 202, description = "An Announce is queued for the organisation's followers"), (status = 403, body = super::ErrorView), (status = 422, body = super::ErrorView)))]
+async fn announce(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<AnnounceBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment)?;
+    let handle = body.into_inner().organisation;
+    let item = load(&state, kind, id, Some(user.clone())).await?;
+    let org_handle = handle.clone();
+    state
+        .db
+        .run(move |conn| {
+            let org = crate::organisations::get(conn, &org_handle).map_err(|_| {
+                ContentError::Invalid(vec![field_error(
+                    "organisation",
+                    "Choose one of your organisations.",
+                )])
+            })?;
+            if !workflow::access(conn, &org.id, Some(&user))?.can_edit() {
+                return Err(ContentError::Forbidden(
+                    "Only editors of that organisation can share for it.".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    let data = state.federation.to_request_data();
+    let queued = crate::federation::routes::announce(&data, &handle, &item)
+        .await
+        .map_err(|e| AppError::Invalid(vec![field_error("organisation", e.to_string())]))?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "queued": queued })))
 }

@@ -6,7 +6,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{
-    AcceptType, CreateType, DeleteType, FollowType, RejectType, UndoType, UpdateType,
+    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, RejectType, UndoType, UpdateType,
 };
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Activity, Actor, Object};
@@ -112,6 +112,27 @@ pub enum InboxActivity {
     CreateArticle(CreateArticle),
     UpdateArticle(UpdateArticle),
     Delete(Delete),
+    Announce(Announce),
+}
+
+/// An organisation shares an item (its own or a peer's) with its followers. The object is
+/// an id; the item itself is fetched from where it lives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Announce {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AnnounceType,
+    pub actor: ObjectId<DbActor>,
+    pub object: AnnouncedObject,
+}
+
+/// An announced object: an id, or an embedded object with one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnnouncedObject {
+    Id(Url),
+    Embedded { id: Url },
 }
 
 /// True when this activity was processed before (deliveries are retried, so the same
@@ -502,5 +523,43 @@ impl Activity for Delete {
             })
             .await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl Activity for Announce {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, self.actor.inner())?;
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        if seen(data, &self.id).await? {
+            return Ok(());
+        }
+        if !followed_here(data, self.actor.inner()).await? {
+            return Err(FederationError::Refused(
+                "nobody here follows this organisation".into(),
+            ));
+        }
+        let object = match &self.object {
+            AnnouncedObject::Id(id) | AnnouncedObject::Embedded { id } => id.clone(),
+        };
+        // Never trust an embedded copy: fetch the item from its own host, where its
+        // author's domain is checked. A shared item of this instance is already here.
+        if super::policy::domain_of(&object) != Some(super::domain(&data.config)) {
+            ObjectId::<DbArticle>::from(object)
+                .dereference(data)
+                .await?;
+        }
+        mark_seen(data, &self.id).await
     }
 }

@@ -442,3 +442,52 @@ pub async fn unfollow(
         })
         .await
 }
+
+/// A local organisation shares an item with its followers (an `Announce`). The item may be
+/// its own, another local organisation's, or a peer's copy stored here.
+pub async fn announce(
+    data: &Data<FedData>,
+    local_handle: &str,
+    item: &crate::content::store::ContentItem,
+) -> Result<usize, FederationError> {
+    if item.status != Status::Published {
+        return Err(FederationError::Invalid(
+            "only published items can be shared".into(),
+        ));
+    }
+    let object = match &item.row.ap_id {
+        Some(remote) => url::Url::parse(remote)?,
+        None => {
+            let shareable = {
+                let item = item.clone();
+                data.db
+                    .run(move |conn| objects::federates(conn, &item))
+                    .await?
+            };
+            if !shareable {
+                return Err(FederationError::Invalid(
+                    "this item may not leave this instance".into(),
+                ));
+            }
+            objects::item_url(&data.config, item)?
+        }
+    };
+    let actor = local_actor(data, local_handle.to_string()).await?;
+    let announce = serde_json::json!({
+        "@context": context(),
+        "id": format!("{}#announces/{}", actor.ap_id, db::new_id()),
+        "type": "Announce",
+        "actor": actor.ap_id,
+        "object": object,
+        "to": [super::protocol::PUBLIC],
+        "cc": [format!("{}/followers", actor.ap_id)],
+    });
+    let handle = actor.row.handle.clone();
+    let followers = actor.ap_id.to_string();
+    data.db
+        .run(move |conn| {
+            let inboxes = delivery::follower_inboxes(conn, &followers)?;
+            Ok::<_, FederationError>(delivery::enqueue(conn, &handle, &announce, &inboxes)?)
+        })
+        .await
+}

@@ -1285,3 +1285,40 @@ pub async fn export(
         _ => Err(AppError::NotFound.into()),
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ShareForm {
+    organisation: String,
+}
+
+/// An editor shares a published item with their organisation's followers (an Announce).
+pub async fn share(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<(String, String, String)>,
+    Form(form): Form<ShareForm>,
+) -> Result<HttpResponse, PageError> {
+    let (handle, segment, slug) = path.into_inner();
+    let kind = kind_of(&segment)?;
+    let (item, _) = load(&state, handle, kind, slug, Some(&user)).await?;
+    let org_handle = form.organisation.clone();
+    let sharer = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            let org =
+                crate::organisations::get(conn, &org_handle).map_err(|_| ContentError::NotFound)?;
+            if !workflow::access(conn, &org.id, Some(&sharer))?.can_edit() {
+                return Err(ContentError::Forbidden(
+                    "Only editors of that organisation can share for it.".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+    let data = state.federation.to_request_data();
+    crate::federation::routes::announce(&data, &form.organisation, &item)
+        .await
+        .map_err(|e| AppError::bad_request("not_shared", format!("It could not be shared: {e}")))?;
+    Ok(redirect(&item.path()))
+}

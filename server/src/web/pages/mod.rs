@@ -109,6 +109,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(content::resolve_flag),
         )
         .route(
+            "/organisations/{handle}/{segment}/{slug}/share",
+            web::post().to(content::share),
+        )
+        .route(
             "/organisations/{handle}/{segment}/{slug}/{action}",
             web::post().to(content::action),
         )
