@@ -810,3 +810,87 @@ async fn an_announce_brings_a_peers_item_from_where_it_lives() {
         "the item keeps its author, fetched from the origin"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_on_a_peers_item_reaches_its_moderators_without_naming_the_reporter() {
+    let reader = instance(Backend::Sqlite).await;
+    let author = instance(Backend::Sqlite).await;
+    let (reader_token, _) = organisation(&reader, "kotipolku", "FI").await;
+    let (author_token, author_reviewer) = organisation(&author, "partners", "GB-SCT").await;
+    follow(
+        &reader,
+        &reader_token,
+        "kotipolku",
+        &format!("partners@{}", host_of(&author)),
+    )
+    .await;
+    let guide = publish(
+        &author,
+        &author_token,
+        &author_reviewer,
+        "guides",
+        json!({
+            "organisation": "partners", "title": "Questionable", "lang": "en", "body": "Text.",
+        }),
+    )
+    .await;
+    eventually("the guide to arrive", || async {
+        count(&reader, "guides").await == 1
+    })
+    .await;
+    let (_, list) = call(&reader, reqwest::Method::GET, "/api/v1/guides", None, None).await;
+    let copy_id = list["items"][0]["id"].as_str().expect("id").to_string();
+    let (status, body) = call(
+        &reader,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{copy_id}/report"),
+        Some(&reader_token),
+        Some(json!({"reason": "It names a real care home."})),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    let (status, _) = call(
+        &reader,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{copy_id}/report"),
+        Some(&reader_token),
+        Some(json!({"reason": "  "})),
+    )
+    .await;
+    assert_eq!(status, 422, "a report needs a reason");
+
+    let reports = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            db.query(mutual::moderation::open_reports)
+                .await
+                .expect("reports")
+        }
+    };
+    let here = reports(&reader).await;
+    assert_eq!(here.len(), 1, "kept for this instance's moderators");
+    assert!(here[0].forwarded);
+    eventually("the Flag to reach the author's instance", || async {
+        reports(&author).await.len() == 1
+    })
+    .await;
+    let there = reports(&author).await;
+    assert_eq!(there[0].origin, "remote");
+    assert_eq!(there[0].reason, "It names a real care home.");
+    assert_eq!(there[0].object_url, guide["url"].as_str().expect("url"));
+    assert_eq!(
+        there[0].reporter,
+        format!("http://{}/actor", host_of(&reader)),
+        "the instance reports, not the member"
+    );
+    let instance_actor: Value = common::new_client()
+        .get(reader.url("/actor"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(instance_actor["type"], "Application");
+}

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod federation;
 pub mod jobs;
 pub mod maintenance;
+pub mod moderation;
 pub mod organisations;
 pub mod startup;
 pub mod taxonomy;

@@ -1,3 +1,4 @@
+DROP TABLE moderation_reports;
 DROP TABLE delivery_hosts;
 DROP TABLE federation_domains;
 DROP TABLE received_activities;

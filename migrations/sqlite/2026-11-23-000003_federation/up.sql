@@ -50,3 +50,17 @@ CREATE TABLE delivery_hosts (
     paused_until TIMESTAMP,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- Reports about content, made here or received from other instances (Flag). Moderators
+-- and administrators see and resolve them.
+CREATE TABLE moderation_reports (
+    id TEXT PRIMARY KEY NOT NULL,
+    content_id TEXT REFERENCES content_items(id) ON DELETE SET NULL,
+    object_url TEXT NOT NULL,
+    reporter TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('local', 'remote')),
+    forwarded BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    resolved_at TIMESTAMP
+);

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{kind}/{id}/diff", web::get().to(revision_diff))
         .route("/{kind}/{id}/adapt", web::post().to(adapt))
         .route("/{kind}/{id}/announce", web::post().to(announce))
+        .route("/{kind}/{id}/report", web::post().to(report))
         .route("/{kind}/{id}/consent", web::get().to(get_consent))
         .route("/{kind}/{id}/consent", web::put().to(put_consent))
         .route(
@@ -922,4 +923,28 @@ async fn announce(
         .await
         .map_err(|e| AppError::Invalid(vec![field_error("organisation", e.to_string())]))?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({ "queued": queued })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportBody {
+    /// What is wrong, for the moderators.
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/report", params(("kind" = String, Path), ("id" = String, Path)), request_body = ReportBody,
+    responses((status = 202, description = "Kept for this instance's moderators; sent on to the origin instance when the item came from one"), (status = 422, body = super::ErrorView)))]
+async fn report(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<ReportBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment)?;
+    let item = load(&state, kind, id, Some(user.clone())).await?;
+    let data = state.federation.to_request_data();
+    crate::federation::routes::report(&data, &item, &user.id, &body.reason)
+        .await
+        .map_err(|e| AppError::Invalid(vec![field_error("reason", e.to_string())]))?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "reported": true })))
 }

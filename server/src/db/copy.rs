@@ -121,6 +121,10 @@ tables! {
     }
     received_activities { id: String, received_at: Ts }
     federation_domains { domain: String, policy: String, note: String, created_at: Ts }
+    moderation_reports {
+        id: String, content_id: Option<String>, object_url: String, reporter: String,
+        reason: String, origin: String, forwarded: bool, created_at: Ts, resolved_at: Option<Ts>,
+    }
     delivery_hosts {
         host: String, failures: i32, last_error: Option<String>, paused_until: Option<Ts>,
         updated_at: Ts,

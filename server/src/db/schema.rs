@@ -210,6 +210,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    moderation_reports (id) {
+        id -> Text,
+        content_id -> Nullable<Text>,
+        object_url -> Text,
+        reporter -> Text,
+        reason -> Text,
+        origin -> Text,
+        forwarded -> Bool,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     federation_domains (domain) {
         domain -> Text,
         policy -> Text,
@@ -314,4 +328,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     received_activities,
     federation_domains,
     delivery_hosts,
+    moderation_reports,
 );

@@ -6,7 +6,8 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{
-    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, RejectType, UndoType, UpdateType,
+    AcceptType, AnnounceType, CreateType, DeleteType, FlagType, FollowType, RejectType, UndoType,
+    UpdateType,
 };
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Activity, Actor, Object};
@@ -113,6 +114,37 @@ pub enum InboxActivity {
     UpdateArticle(UpdateArticle),
     Delete(Delete),
     Announce(Announce),
+    Flag(Flag),
+}
+
+/// A report from another instance about content here, for our moderators.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flag {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    pub actor: Url,
+    /// The reported objects (Mastodon also lists the account).
+    #[serde(deserialize_with = "one_or_many_urls")]
+    pub object: Vec<Url>,
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
+fn one_or_many_urls<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Url>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Url),
+        Many(Vec<Url>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 /// An organisation shares an item (its own or a peer's) with its followers. The object is
@@ -560,6 +592,68 @@ impl Activity for Announce {
                 .dereference(data)
                 .await?;
         }
+        mark_seen(data, &self.id).await
+    }
+}
+
+#[async_trait]
+impl Activity for Flag {
+    type DataType = FedData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
+        verify_domains_match(&self.id, &self.actor)?;
+        if self.object.is_empty() || self.object.len() > 20 {
+            return Err(FederationError::Invalid(
+                "a report names between 1 and 20 objects".into(),
+            ));
+        }
+        Ok(())
+    }
+    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
+        if seen(data, &self.id).await? {
+            return Ok(());
+        }
+        // Only reports about our own items are kept; the rest are not ours to judge.
+        let mut found = Vec::new();
+        for object in &self.object {
+            if let Some(article) = DbArticle::read_from_id(object.clone(), data).await? {
+                if article.item.row.local {
+                    found.push((article.item.row.id.clone(), object.to_string()));
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(FederationError::Invalid(
+                "the report names nothing published here".into(),
+            ));
+        }
+        let reporter = self.actor.to_string();
+        let reason = super::super::content::markdown::strip_html(
+            self.content.as_deref().unwrap_or_default(),
+        );
+        data.db
+            .query(move |conn| {
+                for (content_id, url) in &found {
+                    crate::moderation::record(
+                        conn,
+                        Some(content_id),
+                        url,
+                        &reporter,
+                        &reason,
+                        "remote",
+                        false,
+                    )?;
+                }
+                Ok(())
+            })
+            .await?;
         mark_seen(data, &self.id).await
     }
 }

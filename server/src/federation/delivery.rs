@@ -198,6 +198,20 @@ async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), 
         .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
     let data = fed.to_request_data();
     let config = data.config.clone();
+    let activity: RawActivity = serde_json::from_value(payload.activity.clone())
+        .map_err(|e| JobError::Permanent(format!("bad activity: {e}")))?;
+    if payload.sender == super::instance::SENDER {
+        // Sent by the instance itself (a report to another instance's moderators).
+        let inbox = Url::parse(&payload.inbox)
+            .map_err(|e| JobError::Permanent(format!("bad inbox: {e}")))?;
+        let tasks = SendActivityTask::prepare(&activity, &*data.instance, vec![inbox], &data)
+            .await
+            .map_err(retry_or_fail)?;
+        for task in tasks {
+            task.sign_and_send(&data).await.map_err(retry_or_fail)?;
+        }
+        return Ok(());
+    }
     let handle = payload.sender.clone();
     let sender = ctx
         .db
@@ -205,8 +219,6 @@ async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), 
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?
         .ok_or_else(|| JobError::Permanent(format!("no local organisation {}", payload.sender)))?;
-    let activity: RawActivity = serde_json::from_value(payload.activity.clone())
-        .map_err(|e| JobError::Permanent(format!("bad activity: {e}")))?;
     let inbox =
         Url::parse(&payload.inbox).map_err(|e| JobError::Permanent(format!("bad inbox: {e}")))?;
     let host = super::policy::domain_of(&inbox).unwrap_or_default();

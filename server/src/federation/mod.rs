@@ -8,6 +8,7 @@
 
 pub mod activities;
 pub mod delivery;
+pub mod instance;
 pub mod objects;
 pub mod policy;
 pub mod protocol;
@@ -26,6 +27,7 @@ use crate::db::{Db, DbError};
 pub struct FedData {
     pub db: Db,
     pub config: Arc<Config>,
+    pub instance: Arc<instance::InstanceActor>,
 }
 
 pub type FedConfig = FederationConfig<FedData>;
@@ -116,11 +118,16 @@ pub async fn build(db: Db, config: Arc<Config>) -> Result<FedConfig, FederationE
         db: db.clone(),
         default_mode: config.federation.mode,
     };
+    let instance = Arc::new(instance::load(&db, &config.public_url).await?);
     let fed = FederationConfig::builder()
         .domain(domain(&config))
+        // Every fetch of a remote document is signed by the instance actor, so peers that
+        // require signed fetches (authorized fetch) answer.
+        .signed_fetch_actor(&*instance)
         .app_data(FedData {
             db,
             config: config.clone(),
+            instance,
         })
         .url_verifier(Box::new(verifier))
         // Plain http and loopback addresses only when the host allows it (tests, demos).

@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/.well-known/nodeinfo", web::get().to(nodeinfo_links))
         .route("/nodeinfo/2.1", web::get().to(nodeinfo))
         .route("/inbox", web::post().to(shared_inbox))
+        .route("/actor", web::get().to(instance_actor))
         .route("/organisations/{handle}/inbox", web::post().to(inbox))
         .route("/organisations/{handle}/outbox", web::get().to(outbox))
         .route(
@@ -488,6 +489,86 @@ pub async fn announce(
         .run(move |conn| {
             let inboxes = delivery::follower_inboxes(conn, &followers)?;
             Ok::<_, FederationError>(delivery::enqueue(conn, &handle, &announce, &inboxes)?)
+        })
+        .await
+}
+
+async fn instance_actor(data: Data<FedData>) -> Result<HttpResponse, FederationError> {
+    let json = (*data.instance).clone().into_json(&data).await?;
+    Ok(activity_response(serde_json::to_value(WithContext::new(
+        json,
+        context(),
+    ))?))
+}
+
+/// A member reports an item. The report is kept for our moderators; when the item came
+/// from another instance, a `Flag` also goes to that instance's moderators.
+pub async fn report(
+    data: &Data<FedData>,
+    item: &crate::content::store::ContentItem,
+    reporter_user_id: &str,
+    reason: &str,
+) -> Result<(), FederationError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > crate::moderation::MAX_REASON_CHARS {
+        return Err(FederationError::Invalid(
+            "say what is wrong, in at most 2000 characters".into(),
+        ));
+    }
+    let object_url = match &item.row.ap_id {
+        Some(remote) => remote.clone(),
+        None => objects::item_url(&data.config, item)?.to_string(),
+    };
+    let remote = item.row.ap_id.is_some();
+    let (content_id, reporter, reason_owned, org_id) = (
+        item.row.id.clone(),
+        format!("user:{reporter_user_id}"),
+        reason.to_string(),
+        item.row.organisation_id.clone(),
+    );
+    let instance = data.instance.ap_id.to_string();
+    let url_for_flag = object_url.clone();
+    data.db
+        .run(move |conn| {
+            db::write_transaction(conn, |conn| {
+                crate::moderation::record(
+                    conn,
+                    Some(&content_id),
+                    &object_url,
+                    &reporter,
+                    &reason_owned,
+                    "local",
+                    remote,
+                )?;
+                if remote {
+                    let (actor, inbox, shared): (Option<String>, Option<String>, Option<String>) =
+                        organisations::table
+                            .filter(organisations::id.eq(&org_id))
+                            .select((
+                                organisations::actor_id,
+                                organisations::inbox_url,
+                                organisations::shared_inbox_url,
+                            ))
+                            .first(conn)?;
+                    let target = shared.or(inbox).ok_or(FederationError::NotFound)?;
+                    // The reporter is not named to the other instance: only what and why.
+                    let flag = serde_json::json!({
+                        "@context": context(),
+                        "id": format!("{instance}#flags/{}", db::new_id()),
+                        "type": "Flag",
+                        "actor": instance,
+                        "object": [url_for_flag, actor.unwrap_or_default()],
+                        "content": reason_owned,
+                    });
+                    delivery::enqueue(
+                        conn,
+                        super::instance::SENDER,
+                        &flag,
+                        &[url::Url::parse(&target)?],
+                    )?;
+                }
+                Ok(())
+            })
         })
         .await
 }

@@ -20,7 +20,7 @@ async fn render_dashboard(
     invitation: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let default_mode = state.config.federation.mode;
-    let (users, pending, jobs, domains, mode) = state
+    let (users, pending, jobs, domains, mode, reports) = state
         .db
         .run(move |conn| {
             Ok::<_, DbError>((
@@ -29,6 +29,7 @@ async fn render_dashboard(
                 crate::jobs::counts(conn)?,
                 crate::federation::policy::list(conn)?,
                 crate::federation::policy::mode(conn, default_mode)?,
+                crate::moderation::open_reports(conn)?,
             ))
         })
         .await?;
@@ -49,6 +50,7 @@ async fn render_dashboard(
             registration => state.config.registration.as_str(),
             invitation => invitation,
             federation_mode => match mode { crate::config::FederationMode::Open => "open", crate::config::FederationMode::Allowlist => "allowlist" },
+            reports => reports,
             domains => domains.into_iter().map(|(domain, policy, note)| context! { domain => domain, policy => policy, note => note }).collect::<Vec<_>>(),
         },
     )?;
@@ -222,4 +224,26 @@ pub async fn federation_domain(
         })
         .await?;
     Ok(redirect("/admin#federation"))
+}
+
+pub async fn resolve_report(
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, PageError> {
+    if !user.is_staff() {
+        return Err(
+            AppError::Forbidden("Only moderators and administrators can do this.".into()).into(),
+        );
+    }
+    let id = path.into_inner();
+    let resolved = state
+        .db
+        .query(move |conn| crate::moderation::resolve(conn, &id))
+        .await?;
+    if !resolved {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(redirect("/admin#reports"))
 }

@@ -1322,3 +1322,43 @@ pub async fn share(
         .map_err(|e| AppError::bad_request("not_shared", format!("It could not be shared: {e}")))?;
     Ok(redirect(&item.path()))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ReportForm {
+    reason: String,
+}
+
+/// A member reports an item to the moderators (and, for a peer's item, to its instance).
+pub async fn report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+    path: web::Path<(String, String, String)>,
+    Form(form): Form<ReportForm>,
+) -> Result<HttpResponse, PageError> {
+    let (handle, segment, slug) = path.into_inner();
+    let kind = kind_of(&segment)?;
+    let (item, access) = load(&state, handle, kind, slug, Some(&user)).await?;
+    let data = state.federation.to_request_data();
+    match crate::federation::routes::report(&data, &item, &user.id, &form.reason).await {
+        Ok(()) => {
+            let body = render(
+                "content/reported.html",
+                context! { page => page(&req, &state, Some(&user)), item => item_view(&state, &item) },
+            )?;
+            Ok(html(body))
+        }
+        Err(e) => {
+            render_item(
+                &req,
+                &state,
+                Some(&user),
+                &item,
+                &access,
+                &[field_error("report", format!("{e}"))],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

@@ -113,6 +113,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(content::share),
         )
         .route(
+            "/organisations/{handle}/{segment}/{slug}/report",
+            web::post().to(content::report),
+        )
+        .route(
+            "/admin/reports/{id}/resolve",
+            web::post().to(admin::resolve_report),
+        )
+        .route(
             "/organisations/{handle}/{segment}/{slug}/{action}",
             web::post().to(content::action),
         )
