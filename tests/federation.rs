@@ -894,3 +894,54 @@ async fn a_report_on_a_peers_item_reaches_its_moderators_without_naming_the_repo
         .expect("json");
     assert_eq!(instance_actor["type"], "Application");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorized_fetch_serves_only_signed_requests() {
+    let strict = spawn_app_with(Backend::Sqlite, |c| {
+        c.public_url = url::Url::parse("http://localhost:0/").expect("url");
+        c.federation.allow_private_addresses = true;
+        c.federation.authorized_fetch = true;
+    })
+    .await;
+    let peer = instance(Backend::Sqlite).await;
+    let (strict_token, strict_reviewer) = organisation(&strict, "kotipolku", "FI").await;
+    let (peer_token, _) = organisation(&peer, "partners", "GB-SCT").await;
+    for path in [
+        "/organisations/kotipolku",
+        "/organisations/kotipolku/outbox",
+        "/organisations/kotipolku/followers",
+    ] {
+        let response = common::new_client()
+            .get(strict.url(path))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status().as_u16(), 401, "{path} needs a signature");
+    }
+    // The page itself stays public.
+    assert_eq!(
+        strict
+            .get("/organisations/kotipolku")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    // A Mutual peer signs its fetches with its instance actor, so following works.
+    follow(
+        &peer,
+        &peer_token,
+        "partners",
+        &format!("kotipolku@{}", host_of(&strict)),
+    )
+    .await;
+    publish(&strict, &strict_token, &strict_reviewer, "guides", json!({
+        "organisation": "kotipolku", "title": "Behind authorized fetch", "lang": "en", "body": "x",
+    }))
+    .await;
+    eventually("the guide to reach the peer", || async {
+        count(&peer, "guides").await == 1
+    })
+    .await;
+}

@@ -173,11 +173,23 @@ async fn local_actor(data: &Data<FedData>, handle: String) -> Result<DbActor, Fe
         .ok_or(FederationError::NotFound)
 }
 
+/// In authorized-fetch mode, documents are only given to signed requests from instances
+/// we federate with (the signer's domain passes the policy when its key is fetched).
+pub async fn check_fetch(req: &HttpRequest, data: &Data<FedData>) -> Result<(), FederationError> {
+    if !data.config.federation.authorized_fetch {
+        return Ok(());
+    }
+    activitypub_federation::actix_web::signing_actor::<DbActor>(req, None, data).await?;
+    Ok(())
+}
+
 /// The organisation as an actor document (content negotiation on its page).
 pub async fn actor_document(
+    req: &HttpRequest,
     data: &Data<FedData>,
     handle: &str,
 ) -> Result<HttpResponse, FederationError> {
+    check_fetch(req, data).await?;
     let actor = local_actor(data, handle.to_string()).await?;
     let json = actor.into_json(data).await?;
     Ok(activity_response(serde_json::to_value(WithContext::new(
@@ -188,9 +200,11 @@ pub async fn actor_document(
 
 /// A published item as an `Article` (content negotiation on its page).
 pub async fn article_document(
+    req: &HttpRequest,
     data: &Data<FedData>,
     item: crate::content::store::ContentItem,
 ) -> Result<HttpResponse, FederationError> {
+    check_fetch(req, data).await?;
     let shareable = {
         let item = item.clone();
         data.db
@@ -217,10 +231,12 @@ const OUTBOX_PAGE: i64 = 20;
 
 /// Recent public items as Create activities, newest first, in pages.
 async fn outbox(
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
     data: Data<FedData>,
 ) -> Result<HttpResponse, FederationError> {
+    check_fetch(&req, &data).await?;
     let handle = path.into_inner();
     let actor = local_actor(&data, handle.clone()).await?;
     let base = format!("{}/outbox", actor.ap_id);
@@ -319,16 +335,20 @@ async fn collection_count(
 }
 
 async fn followers(
+    req: HttpRequest,
     path: web::Path<String>,
     data: Data<FedData>,
 ) -> Result<HttpResponse, FederationError> {
+    check_fetch(&req, &data).await?;
     collection_count(data, path.into_inner(), true).await
 }
 
 async fn following(
+    req: HttpRequest,
     path: web::Path<String>,
     data: Data<FedData>,
 ) -> Result<HttpResponse, FederationError> {
+    check_fetch(&req, &data).await?;
     collection_count(data, path.into_inner(), false).await
 }
 

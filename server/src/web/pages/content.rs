@@ -310,9 +310,11 @@ pub async fn show(
     if crate::federation::wants_activity_json(&req) {
         let (item, _) = load(&state, handle, kind, slug, None).await?;
         let data = state.federation.to_request_data();
-        return Ok(crate::federation::routes::article_document(&data, item)
-            .await
-            .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)));
+        return Ok(
+            crate::federation::routes::article_document(&req, &data, item)
+                .await
+                .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)),
+        );
     }
     let (item, access) = load(&state, handle, kind, slug, user.0.as_ref()).await?;
     render_item(

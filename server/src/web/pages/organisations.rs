@@ -59,9 +59,11 @@ pub async fn show(
     let handle = path.into_inner();
     if crate::federation::wants_activity_json(&req) {
         let data = state.federation.to_request_data();
-        return Ok(crate::federation::routes::actor_document(&data, &handle)
-            .await
-            .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)));
+        return Ok(
+            crate::federation::routes::actor_document(&req, &data, &handle)
+                .await
+                .unwrap_or_else(|e| actix_web::ResponseError::error_response(&e)),
+        );
     }
     render_profile(&req, &state, user.0.as_ref(), handle, None, StatusCode::OK).await
 }
