@@ -945,3 +945,81 @@ async fn authorized_fetch_serves_only_signed_requests() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_to_one_host_are_limited() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    // A slow receiving host that records how many deliveries it had in flight at once
+    // (a measuring device, not a stand-in for a peer).
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let shared = actix_web::web::Data::new((in_flight.clone(), most.clone(), done.clone()));
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(shared.clone())
+            .default_service(actix_web::web::to(
+                |state: actix_web::web::Data<(
+                    Arc<AtomicUsize>,
+                    Arc<AtomicUsize>,
+                    Arc<AtomicUsize>,
+                )>| async move {
+                    let now = state.0.fetch_add(1, Ordering::SeqCst) + 1;
+                    state.1.fetch_max(now, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    state.0.fetch_sub(1, Ordering::SeqCst);
+                    state.2.fetch_add(1, Ordering::SeqCst);
+                    actix_web::HttpResponse::Accepted().finish()
+                },
+            ))
+    })
+    .listen(listener)
+    .expect("listen")
+    .workers(4)
+    .run();
+    tokio::spawn(server);
+
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.public_url = url::Url::parse("http://localhost:0/").expect("url");
+        c.federation.allow_private_addresses = true;
+        c.federation.max_deliveries_per_host = 2;
+        c.jobs.workers = 8;
+    })
+    .await;
+    let (token, reviewer) = organisation(&app, "kotipolku", "FI").await;
+    let actor = format!("http://localhost:{}/organisations/kotipolku", app.port);
+    app.db
+        .query(move |conn| {
+            for n in 0..12 {
+                mutual::federation::activities::save_follow(
+                    conn,
+                    &format!("http://localhost:{port}/actors/{n}"),
+                    &format!("http://localhost:{port}/inbox/{n}"),
+                    &actor,
+                    "accepted",
+                    &format!("http://localhost:{port}/follows/{n}"),
+                )?;
+            }
+            Ok(())
+        })
+        .await
+        .expect("follows");
+    publish(
+        &app,
+        &token,
+        &reviewer,
+        "guides",
+        json!({"organisation": "kotipolku", "title": "To many", "lang": "en", "body": "x"}),
+    )
+    .await;
+    eventually("all twelve deliveries", || async {
+        done.load(Ordering::SeqCst) == 12
+    })
+    .await;
+    let most = most.load(Ordering::SeqCst);
+    assert!(most <= 2, "{most} deliveries to one host at once");
+    assert!(most >= 1);
+}

@@ -83,6 +83,9 @@ pub struct FederationSettings {
     pub authorized_fetch: bool,
     /// Largest activity accepted in an inbox, in bytes.
     pub max_activity_bytes: usize,
+    /// Most deliveries this server sends to one remote host at the same time, so one
+    /// instance is not flooded and a slow one does not hold every worker.
+    pub max_deliveries_per_host: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +103,7 @@ impl Default for FederationSettings {
             fetch_limit: 20,
             authorized_fetch: false,
             max_activity_bytes: 256 * 1024,
+            max_deliveries_per_host: 4,
         }
     }
 }
@@ -443,6 +447,12 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
         problems.push(problem(
             "federation.fetch_limit",
             "must be between 1 and 1000",
+        ));
+    }
+    if settings.federation.max_deliveries_per_host == 0 {
+        problems.push(problem(
+            "federation.max_deliveries_per_host",
+            "must be at least 1",
         ));
     }
     if settings.federation.max_activity_bytes < 1024 {

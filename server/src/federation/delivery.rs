@@ -150,6 +150,21 @@ fn retry_or_fail(error: activitypub_federation::error::Error) -> JobError {
     }
 }
 
+/// One semaphore per remote host: at most `max_deliveries_per_host` sends at once.
+fn host_permits(host: &str, limit: u32) -> std::sync::Arc<tokio::sync::Semaphore> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static HOSTS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>> = OnceLock::new();
+    let hosts = HOSTS.get_or_init(Mutex::default);
+    let mut hosts = hosts
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    hosts
+        .entry(host.to_string())
+        .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(limit.max(1) as usize)))
+        .clone()
+}
+
 /// Host health: whether deliveries to `host` should wait, and until when.
 fn host_paused_until(conn: &mut DbConn, host: &str) -> QueryResult<Option<chrono::NaiveDateTime>> {
     use crate::db::schema::delivery_hosts as h;
@@ -238,6 +253,11 @@ async fn deliver(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), 
     let tasks = SendActivityTask::prepare(&activity, &sender, vec![inbox], &data)
         .await
         .map_err(retry_or_fail)?;
+    let permits = host_permits(&host, data.config.federation.max_deliveries_per_host);
+    let _permit = permits
+        .acquire_owned()
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
     // `prepare` drops inboxes the domain policy refuses: nothing to send is not an error.
     let mut outcome = Ok(());
     for task in tasks {
