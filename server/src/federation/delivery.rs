@@ -68,23 +68,26 @@ pub fn enqueue(
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string();
-    let mut queued = 0;
-    let mut seen = std::collections::BTreeSet::new();
-    for inbox in inboxes.iter().filter(|i| seen.insert(i.to_string())) {
-        let payload = DeliverPayload {
-            sender: sender_handle.to_string(),
-            inbox: inbox.to_string(),
-            activity: activity.clone(),
-        };
-        let job = NewJob::new(DELIVER, serde_json::to_value(&payload).unwrap_or_default())
-            .dedupe(format!("deliver:{id}:{inbox}"))
-            // With the six-hour backoff cap this keeps trying for more than three days.
-            .max_attempts(24);
-        if jobs::enqueue(conn, job)?.is_some() {
-            queued += 1;
+    // All deliveries of one activity are queued together or not at all.
+    crate::db::write_transaction(conn, |conn| {
+        let mut queued = 0;
+        let mut seen = std::collections::BTreeSet::new();
+        for inbox in inboxes.iter().filter(|i| seen.insert(i.to_string())) {
+            let payload = DeliverPayload {
+                sender: sender_handle.to_string(),
+                inbox: inbox.to_string(),
+                activity: activity.clone(),
+            };
+            let job = NewJob::new(DELIVER, serde_json::to_value(&payload).unwrap_or_default())
+                .dedupe(format!("deliver:{id}:{inbox}"))
+                // With the six-hour backoff cap this keeps trying for more than three days.
+                .max_attempts(24);
+            if jobs::enqueue(conn, job)?.is_some() {
+                queued += 1;
+            }
         }
-    }
-    Ok(queued)
+        Ok(queued)
+    })
 }
 
 /// The inboxes of an organisation's accepted followers (shared inboxes where known).
@@ -330,7 +333,9 @@ async fn fanout(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), J
         let stamp = format!("{}-r{}", kind.to_lowercase(), item.row.revision);
         serde_json::json!({
             "@context": super::protocol::context(),
-            "id": format!("{object_id}#{stamp}-{}", crate::db::new_id()),
+            // Derived from the fan-out job, so a fan-out re-run after a crash re-uses the
+            // same activity id and the per-inbox dedupe skips what was already queued.
+            "id": format!("{object_id}#{stamp}-{}", job.id),
             "type": kind,
             "actor": actor,
             "object": json,
@@ -342,7 +347,7 @@ async fn fanout(fed: FedConfig, ctx: JobContext, job: jobs::Job) -> Result<(), J
         // peer that received it must remove its copy.
         serde_json::json!({
             "@context": super::protocol::context(),
-            "id": format!("{object_id}#delete-{}", crate::db::new_id()),
+            "id": format!("{object_id}#delete-{}", job.id),
             "type": "Delete",
             "actor": actor,
             "object": { "id": object_id, "type": "Tombstone" },
