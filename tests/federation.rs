@@ -809,6 +809,41 @@ async fn an_announce_brings_a_peers_item_from_where_it_lives() {
         format!("partners@{}", host_of(&origin)),
         "the item keeps its author, fetched from the origin"
     );
+
+    // A case story shared by a third party is not kept: its author's Delete (consent
+    // withdrawn) would never reach the reader, who does not follow the author.
+    publish(
+        &origin,
+        &origin_token,
+        &origin_reviewer,
+        "stories",
+        json!({
+            "organisation": "partners", "title": "Shared too far", "lang": "en", "body": "A story.",
+            "pseudonym": "Ailsa", "voice": "told_with", "country": "GB-SCT",
+        }),
+    )
+    .await;
+    eventually("the story to reach the sharer", || async {
+        count(&sharer, "stories").await == 1
+    })
+    .await;
+    let (_, stories) = call(&sharer, reqwest::Method::GET, "/api/v1/stories", None, None).await;
+    let story_id = stories["items"][0]["id"].as_str().expect("id").to_string();
+    let (status, _) = call(
+        &sharer,
+        reqwest::Method::POST,
+        &format!("/api/v1/stories/{story_id}/announce"),
+        Some(&sharer_token),
+        Some(json!({"organisation": "kotipolku"})),
+    )
+    .await;
+    assert_eq!(status, 202);
+    queue_drained(&sharer).await;
+    assert_eq!(
+        count(&reader, "stories").await,
+        0,
+        "the reader refused the shared story"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1022,4 +1057,69 @@ async fn deliveries_to_one_host_are_limited() {
     let most = most.load(Ordering::SeqCst);
     assert!(most <= 2, "{most} deliveries to one host at once");
     assert!(most >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_see_and_resolve_reports() {
+    let app = instance(Backend::Sqlite).await;
+    let (token, reviewer) = organisation(&app, "kotipolku", "FI").await;
+    let guide = publish(
+        &app,
+        &token,
+        &reviewer,
+        "guides",
+        json!({"organisation": "kotipolku", "title": "Reported", "lang": "en", "body": "x"}),
+    )
+    .await;
+    let id = guide["id"].as_str().expect("id");
+    let (status, _) = call(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{id}/report"),
+        Some(&token),
+        Some(json!({"reason": "Out of date"})),
+    )
+    .await;
+    assert_eq!(status, 202);
+    app.create_user("mod", mutual::accounts::Role::Moderator)
+        .await;
+    app.create_user("plain", mutual::accounts::Role::Member)
+        .await;
+    let moderator = app.another_browser();
+    moderator.log_in("mod").await;
+    let (status, page) = moderator.get_text("/moderation").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Out of date"));
+    let member = app.another_browser();
+    member.log_in("plain").await;
+    assert_eq!(member.get("/moderation").await.status().as_u16(), 403);
+    let report_id = regex::Regex::new(r"/admin/reports/([0-9a-f-]+)/resolve")
+        .expect("regex")
+        .captures(&page)
+        .expect("button")[1]
+        .to_string();
+    assert_eq!(
+        member
+            .post_form(&format!("/admin/reports/{report_id}/resolve"), &[])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        moderator
+            .post_form(&format!("/admin/reports/{report_id}/resolve"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert!(
+        !moderator
+            .get_text("/moderation")
+            .await
+            .1
+            .contains("Out of date"),
+        "resolved reports leave the list"
+    );
 }

@@ -588,9 +588,23 @@ impl Activity for Announce {
         // Never trust an embedded copy: fetch the item from its own host, where its
         // author's domain is checked. A shared item of this instance is already here.
         if super::policy::domain_of(&object) != Some(super::domain(&data.config)) {
-            ObjectId::<DbArticle>::from(object)
-                .dereference(data)
-                .await?;
+            let fetched = activitypub_federation::fetch::fetch_object_http::<FedData, ArticleJson>(
+                &object, data,
+            )
+            .await?
+            .object;
+            // A story shared by a third party would never receive its author's Delete
+            // (consent withdrawn or expired), so it is kept only if someone here follows
+            // the author directly.
+            if fetched.content_type.as_deref() == Some("case_story")
+                && !followed_here(data, &fetched.attributed_to).await?
+            {
+                return Err(FederationError::Refused(
+                    "shared case stories are kept only from authors followed here".into(),
+                ));
+            }
+            DbArticle::verify(&fetched, &object, data).await?;
+            DbArticle::from_json(fetched, data).await?;
         }
         mark_seen(data, &self.id).await
     }

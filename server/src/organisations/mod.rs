@@ -154,8 +154,19 @@ pub struct ProfileInput {
 
 /// Handles are lower-case letters, digits and inner hyphens: they appear in URLs and in
 /// fediverse addresses (`@handle@host`).
+/// Names that would clash with the instance's own actor or with site paths.
+const RESERVED_HANDLES: &[&str] = &[
+    "mutual", "actor", "inbox", "admin", "api", "static", "new", "instance",
+];
+
 pub fn parse_handle(raw: &str) -> Result<String, FieldError> {
     let handle = raw.trim().to_lowercase();
+    if RESERVED_HANDLES.contains(&handle.as_str()) {
+        return Err(field_error(
+            "handle",
+            "This name is reserved. Choose another.",
+        ));
+    }
     let chars_ok = handle
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -727,5 +738,9 @@ mod tests {
         assert!(parse_handle("-bad").is_err());
         assert!(parse_handle("a b").is_err());
         assert!(parse_handle("x").is_err());
+        assert!(
+            parse_handle("mutual").is_err(),
+            "the instance actor's name is reserved"
+        );
     }
 }

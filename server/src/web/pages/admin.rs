@@ -245,5 +245,29 @@ pub async fn resolve_report(
     if !resolved {
         return Err(AppError::NotFound.into());
     }
-    Ok(redirect("/admin#reports"))
+    Ok(redirect(if user.is_admin() {
+        "/admin#reports"
+    } else {
+        "/moderation"
+    }))
+}
+
+/// Moderators' page: open reports (administrators see the same on the admin page).
+pub async fn moderation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    RequireUser(user): RequireUser,
+) -> Result<HttpResponse, PageError> {
+    if !user.is_staff() {
+        return Err(AppError::Forbidden(
+            "Only moderators and administrators can see reports.".into(),
+        )
+        .into());
+    }
+    let reports = state.db.query(crate::moderation::open_reports).await?;
+    let body = render(
+        "moderation.html",
+        context! { page => page(&req, &state, Some(&user)), reports => reports },
+    )?;
+    Ok(html(body))
 }

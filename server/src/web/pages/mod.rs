@@ -128,6 +128,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}/{segment}/{slug}/{export}",
             web::get().to(content::export),
         )
+        .route("/moderation", web::get().to(admin::moderation))
         .route("/admin", web::get().to(admin::dashboard))
         .route("/admin/users/{id}/approve", web::post().to(admin::approve))
         .route("/admin/users/{id}/role", web::post().to(admin::change_role))
