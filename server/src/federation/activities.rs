@@ -6,8 +6,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{
-    AcceptType, AnnounceType, CreateType, DeleteType, FlagType, FollowType, RejectType, UndoType,
-    UpdateType,
+    AcceptType, AnnounceType, DeleteType, FlagType, FollowType, RejectType, UndoType,
 };
 use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Activity, Actor, Object};
@@ -63,22 +62,20 @@ pub struct UndoFollow {
     pub object: Follow,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateArticle {
-    pub id: Url,
-    #[serde(rename = "type")]
-    pub kind: CreateType,
-    pub actor: ObjectId<DbActor>,
-    pub object: ArticleJson,
+/// `Create` and `Update` of an item are received the same way: the item is stored or
+/// replaced (an older revision never replaces a newer one).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum ArticleVerb {
+    Create,
+    Update,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UpdateArticle {
+pub struct ArticleActivity {
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: UpdateType,
+    pub kind: ArticleVerb,
     pub actor: ObjectId<DbActor>,
     pub object: ArticleJson,
 }
@@ -110,8 +107,7 @@ pub enum InboxActivity {
     Accept(Accept),
     Reject(Reject),
     UndoFollow(UndoFollow),
-    CreateArticle(CreateArticle),
-    UpdateArticle(UpdateArticle),
+    Article(ArticleActivity),
     Delete(Delete),
     Announce(Announce),
     Flag(Flag),
@@ -484,26 +480,7 @@ fn check_article_actor(
 }
 
 #[async_trait]
-impl Activity for CreateArticle {
-    type DataType = FedData;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-    async fn verify(&self, _data: &Data<FedData>) -> Result<(), FederationError> {
-        check_article_actor(&self.id, &self.actor, &self.object)
-    }
-    async fn receive(self, data: &Data<FedData>) -> Result<(), FederationError> {
-        receive_article(data, &self.actor, self.object, &self.id).await
-    }
-}
-
-#[async_trait]
-impl Activity for UpdateArticle {
+impl Activity for ArticleActivity {
     type DataType = FedData;
     type Error = FederationError;
 
