@@ -107,7 +107,7 @@ pub enum InboxActivity {
     Accept(Accept),
     Reject(Reject),
     UndoFollow(UndoFollow),
-    Article(ArticleActivity),
+    Article(Box<ArticleActivity>),
     Delete(Delete),
     Announce(Announce),
     Flag(Flag),
