@@ -431,13 +431,7 @@ async fn adapt(
             if source.kind != kind {
                 return Err(ContentError::NotFound);
             }
-            // A remote item is attributed to its original, not to our copy.
-            let url = source
-                .row
-                .remote_url
-                .clone()
-                .unwrap_or_else(|| format!("{base}{}", source.path()));
-            workflow::adapt(conn, &id, &user, &url, &options)
+            workflow::adapt(conn, &id, &user, &base, &options)
         })
         .await?;
     Ok(HttpResponse::Created().json(view(&state, item)))

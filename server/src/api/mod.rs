@@ -13,7 +13,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::accounts::{self, User};
 use crate::db::DbError;
-use crate::organisations::{self, Organisation, OrganisationError, ProfileInput};
+use crate::organisations::{self, Organisation, ProfileInput};
 use crate::web::auth::ApiUser;
 use crate::web::error::{ApiError, AppError};
 use crate::web::AppState;
@@ -354,12 +354,9 @@ async fn edit_organisation(
     let result = state
         .db
         .run(move |conn| {
-            let current = organisations::get(conn, &handle)?;
-            if !organisations::can_edit(conn, &current, &user)? {
-                return Err(AppError::from(OrganisationError::Forbidden));
-            }
+            let current = organisations::get_editable(conn, &handle, &user)?;
             let input = change(to_input(&current))?;
-            Ok(organisations::update(conn, &handle, &input)?)
+            Ok::<_, AppError>(organisations::update(conn, &handle, &input)?)
         })
         .await?;
     Ok(result)
@@ -497,13 +494,7 @@ async fn editable_local(
 ) -> Result<Organisation, ApiError> {
     let org = state
         .db
-        .run(move |conn| {
-            let org = organisations::get(conn, &handle)?;
-            if !organisations::can_edit(conn, &org, &user)? {
-                return Err(OrganisationError::Forbidden);
-            }
-            Ok(org)
-        })
+        .run(move |conn| organisations::get_editable(conn, &handle, &user))
         .await?;
     Ok(org)
 }

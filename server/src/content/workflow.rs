@@ -557,18 +557,24 @@ pub struct AdaptOptions {
 }
 
 /// Makes a draft copy of a published ISF template or guide in the reader's organisation,
-/// recording where it came from. `source_url` is the public address of the source.
+/// recording where it came from. `site_url` is this instance's public address, used to
+/// name a local source; a copy received from a peer is attributed to its original.
 pub fn adapt(
     conn: &mut DbConn,
     source_id: &str,
     user: &User,
-    source_url: &str,
+    site_url: &str,
     options: &AdaptOptions,
 ) -> Result<ContentItem, ContentError> {
     let source = store::get(conn, source_id)?;
     if source.status != Status::Published {
         return Err(ContentError::NotFound);
     }
+    let source_url = source
+        .row
+        .remote_url
+        .clone()
+        .unwrap_or_else(|| format!("{}{}", site_url.trim_end_matches('/'), source.path()));
     if source.kind == ContentKind::CaseStory {
         return Err(ContentError::NotAllowedNow(
             "Case stories cannot be adapted; ISF templates and guides can.".into(),

@@ -648,6 +648,19 @@ pub fn can_edit(conn: &mut DbConn, organisation: &Organisation, user: &User) -> 
     Ok(role_of(conn, &organisation.id, &user.id)?.is_some())
 }
 
+/// The organisation, if `user` may edit it; `Forbidden` otherwise.
+pub fn get_editable(
+    conn: &mut DbConn,
+    handle: &str,
+    user: &User,
+) -> Result<Organisation, OrganisationError> {
+    let organisation = get(conn, handle)?;
+    if !can_edit(conn, &organisation, user)? {
+        return Err(OrganisationError::Forbidden);
+    }
+    Ok(organisation)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
     pub username: String,

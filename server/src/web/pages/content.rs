@@ -676,14 +676,13 @@ async fn editable_organisation(
     let org = state
         .db
         .run(move |conn| {
-            let org =
-                crate::organisations::get(conn, &handle).map_err(|_| ContentError::NotFound)?;
-            if !workflow::access(conn, &org.id, Some(&user))?.can_edit() {
-                return Err(ContentError::Forbidden(
-                    "Only editors of this organisation can do this.".into(),
-                ));
-            }
-            Ok(org)
+            crate::organisations::get_editable(conn, &handle, &user).map_err(|e| match e {
+                crate::organisations::OrganisationError::Forbidden => {
+                    ContentError::Forbidden("Only editors of this organisation can do this.".into())
+                }
+                crate::organisations::OrganisationError::Db(db) => ContentError::Db(db),
+                _ => ContentError::NotFound,
+            })
         })
         .await?;
     Ok(org)
@@ -941,11 +940,6 @@ pub async fn action(
         .as_str()
         .trim_end_matches('/')
         .to_string();
-    let source_url = item
-        .row
-        .remote_url
-        .clone()
-        .unwrap_or_else(|| format!("{base}{}", item.path()));
     let review_path = format!("{}/review", item.path());
     let action_name = action.clone();
     let outcome = state
@@ -962,7 +956,7 @@ pub async fn action(
                     conn,
                     &id,
                     &actor,
-                    &source_url,
+                    &base,
                     &AdaptOptions {
                         organisation: form.organisation.clone(),
                         currency: Some(form.currency.clone()),

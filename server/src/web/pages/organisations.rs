@@ -334,13 +334,7 @@ async fn editable(
     let user = user.clone();
     let organisation = state
         .db
-        .run(move |conn| {
-            let organisation = organisations::get(conn, &handle)?;
-            if !organisations::can_edit(conn, &organisation, &user)? {
-                return Err(OrganisationError::Forbidden);
-            }
-            Ok(organisation)
-        })
+        .run(move |conn| organisations::get_editable(conn, &handle, &user))
         .await?;
     Ok(organisation)
 }
