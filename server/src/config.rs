@@ -66,6 +66,34 @@ pub struct Settings {
     pub login_window_minutes: u32,
     pub jobs: JobSettings,
     pub federation: FederationSettings,
+    pub search: SearchSettings,
+}
+
+/// Which search engine serves searches.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchSettings {
+    /// A Meilisearch server (`http://127.0.0.1:7700`). Unset: the embedded index in
+    /// `data_dir/search`, which needs no setup.
+    pub meilisearch_url: Option<String>,
+    /// Its API key (the master key or a key allowed to manage the index).
+    pub meilisearch_key: Option<String>,
+    /// The index Mutual uses on that server; set a different one per instance sharing it.
+    pub meilisearch_index: String,
+    /// How often changes made outside the server (command-line tools) and failed updates
+    /// are picked up, in milliseconds.
+    pub sync_interval_ms: u64,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            meilisearch_url: None,
+            meilisearch_key: None,
+            meilisearch_index: "mutual".into(),
+            sync_interval_ms: 2000,
+        }
+    }
 }
 
 /// How this instance federates.
@@ -148,6 +176,7 @@ impl Default for Settings {
             login_window_minutes: 15,
             jobs: JobSettings::default(),
             federation: FederationSettings::default(),
+            search: SearchSettings::default(),
         }
     }
 }
@@ -172,6 +201,7 @@ pub struct Config {
     pub login_window_minutes: u32,
     pub jobs: JobSettings,
     pub federation: FederationSettings,
+    pub search: SearchSettings,
 }
 
 impl Config {
@@ -262,6 +292,7 @@ const KNOWN_KEYS: &[&str] = &[
     "login_window_minutes",
     "jobs",
     "federation",
+    "search",
 ];
 
 /// Merges the layers and reads each setting on its own, so one bad value does not hide the next.
@@ -461,6 +492,30 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
             "must be at least 1024",
         ));
     }
+    if let Some(url) = settings.search.meilisearch_url.as_deref() {
+        match url::Url::parse(url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
+            _ => problems.push(problem(
+                "search.meilisearch_url",
+                format!("{url:?} is not an http(s) URL such as http://127.0.0.1:7700"),
+            )),
+        }
+    }
+    if settings.search.meilisearch_index.is_empty()
+        || !settings
+            .search
+            .meilisearch_index
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        problems.push(problem(
+            "search.meilisearch_index",
+            "use letters, digits, - and _ only",
+        ));
+    }
+    if settings.search.sync_interval_ms < 100 {
+        problems.push(problem("search.sync_interval_ms", "must be at least 100"));
+    }
     if settings.jobs.poll_interval_ms < 10 {
         problems.push(problem("jobs.poll_interval_ms", "must be at least 10"));
     }
@@ -490,6 +545,7 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
             login_window_minutes: settings.login_window_minutes,
             jobs: settings.jobs,
             federation: settings.federation,
+            search: settings.search,
         }),
         _ => Err(problems),
     }

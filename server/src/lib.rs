@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod maintenance;
 pub mod moderation;
 pub mod organisations;
+pub mod search;
 pub mod startup;
 pub mod taxonomy;
 pub mod telemetry;

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::jobs::{Registry, Runner};
+use crate::search::Search;
 use crate::web::{self, AppState};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,8 @@ pub enum StartupError {
     },
     #[error("could not load the instance's secret key: {0}")]
     Secret(String),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// Opens the database, applies pending migrations and seeds the vocabularies.
@@ -87,9 +90,16 @@ impl Application {
         let federation = crate::federation::build(db.clone(), config.clone())
             .await
             .map_err(|e| StartupError::Secret(e.to_string()))?;
-        let state = AppState::new(db.clone(), config.clone(), federation.clone())
-            .await
-            .map_err(StartupError::Secret)?;
+        let search = Search::new(crate::search::open_engine(&config).await?, db.clone());
+        search.install_after_write_hook();
+        let state = AppState::new(
+            db.clone(),
+            config.clone(),
+            federation.clone(),
+            search.clone(),
+        )
+        .await
+        .map_err(StartupError::Secret)?;
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runner = Runner::new(
@@ -99,7 +109,15 @@ impl Application {
             Duration::from_millis(config.jobs.poll_interval_ms),
         );
         let mut workers = runner.spawn(config.jobs.workers, shutdown_rx.clone());
-        workers.push(tokio::spawn(schedule_maintenance(db.clone(), shutdown_rx)));
+        workers.push(tokio::spawn(schedule_maintenance(
+            db.clone(),
+            shutdown_rx.clone(),
+        )));
+        workers.push(tokio::spawn(check_search_then_sync(
+            search,
+            Duration::from_millis(config.search.sync_interval_ms),
+            shutdown_rx,
+        )));
 
         let server = web::server(state, listener).map_err(|source| StartupError::Bind {
             address: config.listen.to_string(),
@@ -131,6 +149,41 @@ impl Application {
         }
         result
     }
+}
+
+/// Compares the index with the database once, then keeps draining the queue. A new or
+/// emptied index is built at once; any other difference is reported with its fix, because
+/// rebuilding a large index unasked would surprise a host.
+async fn check_search_then_sync(
+    search: Arc<Search>,
+    interval: Duration,
+    shutdown: watch::Receiver<bool>,
+) {
+    if let Err(e) = search.sync_pending().await {
+        tracing::warn!(error = %e, "could not update the search index");
+    }
+    match search.check().await {
+        Ok(report) if report.indexed == 0 && report.expected > 0 => {
+            tracing::info!(documents = report.expected, "building the search index");
+            match search.reindex(|_, _| {}).await {
+                Ok(count) => tracing::info!(documents = count, "search index built"),
+                Err(e) => tracing::error!(error = %e, "could not build the search index"),
+            }
+        }
+        Ok(report) if !report.in_step() => {
+            tracing::warn!(
+                "the search index is out of step with the database: {}. Run `mutual search reindex` (with the server stopped when using the embedded index) to rebuild it.",
+                report.describe()
+            );
+        }
+        Ok(report) => tracing::info!(
+            engine = search.engine().name(),
+            "search index in step: {}",
+            report.describe()
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not check the search index"),
+    }
+    search.run_periodic(interval, shutdown).await;
 }
 
 async fn schedule_maintenance(db: Db, mut shutdown: watch::Receiver<bool>) {

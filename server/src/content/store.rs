@@ -301,6 +301,7 @@ pub fn update(
             .execute(conn)?;
         write_facets(conn, id, item)?;
         write_revision(conn, id, revision, item, editor, note)?;
+        crate::search::pending::enqueue_content(conn, id)?;
         Ok(revision)
     })
 }
@@ -331,6 +332,7 @@ pub fn set_status(conn: &mut DbConn, id: &str, status: Status) -> QueryResult<()
             ))
             .execute(conn)?,
     };
+    crate::search::pending::enqueue_content(conn, id)?;
     Ok(())
 }
 
@@ -801,18 +803,21 @@ pub fn upsert_remote(
             }
         };
         write_facets(conn, &id, item)?;
+        crate::search::pending::enqueue_content(conn, &id)?;
         Ok(id)
     })
 }
 
 /// Removes a remote item (its author deleted or withdrew it). Returns whether one was removed.
 pub fn delete_remote(conn: &mut DbConn, ap_id: &str, organisation_id: &str) -> QueryResult<bool> {
-    let removed = diesel::delete(
-        content_items::table
-            .filter(content_items::ap_id.eq(ap_id))
-            .filter(content_items::organisation_id.eq(organisation_id))
-            .filter(content_items::local.eq(false)),
-    )
-    .execute(conn)?;
+    let target = content_items::table
+        .filter(content_items::ap_id.eq(ap_id))
+        .filter(content_items::organisation_id.eq(organisation_id))
+        .filter(content_items::local.eq(false));
+    let ids: Vec<String> = target.select(content_items::id).load(conn)?;
+    let removed = diesel::delete(target).execute(conn)?;
+    for id in &ids {
+        crate::search::pending::enqueue_content(conn, id)?;
+    }
     Ok(removed > 0)
 }

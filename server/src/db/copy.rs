@@ -129,6 +129,7 @@ tables! {
         host: String, failures: i32, last_error: Option<String>, paused_until: Option<Ts>,
         updated_at: Ts,
     }
+    search_pending { doc_id: String, doc_kind: String, queued_at: Ts }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ pub mod copy;
 pub mod schema;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -159,11 +160,28 @@ impl ManageConnection for ConnectionManager {
 
 pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
 
+/// Work a capability wants done after a [`Db::run`] that changed something it follows (the
+/// search index catching up with an edit), awaited before `run` returns so that the caller's
+/// request sees its effect.
+pub type AfterWrite = Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+
+thread_local! {
+    static AFTER_WRITE_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called by query functions, inside a `Db::run`, when the after-write hook must run once the
+/// work is done. Outside `Db::run` (command-line tools) it does nothing; their changes are
+/// picked up by the periodic sync instead.
+pub fn request_after_write() {
+    AFTER_WRITE_REQUESTED.with(|flag| flag.set(true));
+}
+
 /// The shared handle to the database: a pool plus which backend it is.
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
     backend: Backend,
+    after_write: Arc<std::sync::OnceLock<AfterWrite>>,
 }
 
 impl Db {
@@ -187,7 +205,13 @@ impl Db {
         Ok(Db {
             pool,
             backend: url.backend(),
+            after_write: Arc::default(),
         })
+    }
+
+    /// Installs the after-write hook (once; later calls are ignored).
+    pub fn set_after_write(&self, hook: AfterWrite) {
+        let _ = self.after_write.set(hook);
     }
 
     pub fn backend(&self) -> Backend {
@@ -206,12 +230,25 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| E::from(DbError::Pool(e)))?;
-            work(&mut conn)
+        let (result, requested) = tokio::task::spawn_blocking(move || {
+            AFTER_WRITE_REQUESTED.with(|flag| flag.set(false));
+            let result = pool
+                .get()
+                .map_err(|e| E::from(DbError::Pool(e)))
+                .and_then(|mut conn| work(&mut conn));
+            (
+                result,
+                AFTER_WRITE_REQUESTED.with(|flag| flag.replace(false)),
+            )
         })
         .await
-        .map_err(|_| E::from(DbError::Cancelled))?
+        .map_err(|_| E::from(DbError::Cancelled))?;
+        if requested {
+            if let Some(hook) = self.after_write.get() {
+                hook().await;
+            }
+        }
+        result
     }
 
     /// [`Db::run`] for plain diesel queries.

@@ -200,6 +200,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    search_pending (doc_id) {
+        doc_id -> Text,
+        doc_kind -> Text,
+        queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delivery_hosts (host) {
         host -> Text,
         failures -> Integer,
@@ -329,4 +337,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     federation_domains,
     delivery_hosts,
     moderation_reports,
+    search_pending,
 );

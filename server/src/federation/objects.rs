@@ -394,6 +394,7 @@ impl Object for DbActor {
                             id
                         }
                     };
+                    crate::search::pending::enqueue_organisation(conn, &id)?;
                     diesel::delete(
                         organisation_terms::table
                             .filter(organisation_terms::organisation_id.eq(&id)),
@@ -529,6 +530,7 @@ impl Object for DbArticle {
             .run(move |conn| {
                 diesel::delete(content_items::table.filter(content_items::id.eq(&id)))
                     .execute(conn)?;
+                crate::search::pending::enqueue_content(conn, &id)?;
                 Ok::<_, FederationError>(())
             })
             .await

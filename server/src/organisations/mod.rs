@@ -471,6 +471,7 @@ pub fn create(
                 }
             })?;
         write_terms(conn, &id, &profile)?;
+        crate::search::pending::enqueue_organisation(conn, &id)?;
         if let Some(user_id) = creator {
             add_member(conn, &id, user_id, MemberRole::Reviewer)?;
         }
@@ -504,6 +505,7 @@ pub fn update(
             ))
             .execute(conn)?;
         write_terms(conn, &row.id, &profile)?;
+        crate::search::pending::enqueue_organisation(conn, &row.id)?;
         Ok::<_, OrganisationError>(())
     })?;
     get(conn, handle)
@@ -553,6 +555,19 @@ fn assemble(conn: &mut DbConn, row: OrganisationRow) -> QueryResult<Organisation
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
+}
+
+/// An organisation by id, with whether it is one of this instance's own.
+pub fn get_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<(Organisation, bool)>> {
+    let row: Option<(OrganisationRow, bool)> = organisations::table
+        .filter(organisations::id.eq(id))
+        .select((OrganisationRow::as_select(), organisations::local))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((row, local)) => Ok(Some((assemble(conn, row)?, local))),
+        None => Ok(None),
+    }
 }
 
 pub fn get(conn: &mut DbConn, handle: &str) -> Result<Organisation, OrganisationError> {

@@ -77,6 +77,17 @@ impl AppError {
     }
 }
 
+impl From<crate::search::SearchError> for AppError {
+    fn from(e: crate::search::SearchError) -> Self {
+        use crate::search::SearchError;
+        match e {
+            SearchError::BadQuery(message) => AppError::bad_request("invalid_query", message),
+            SearchError::Db(db) => AppError::from(db),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
@@ -222,5 +233,6 @@ into_wrappers!(
     DbError,
     diesel::result::Error,
     AccountError,
-    OrganisationError
+    OrganisationError,
+    crate::search::SearchError
 );

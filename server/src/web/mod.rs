@@ -34,6 +34,7 @@ pub struct AppState {
     /// server of one instance agrees and restarts keep forms valid.
     pub secret: Arc<Vec<u8>>,
     pub federation: crate::federation::FedConfig,
+    pub search: Arc<crate::search::Search>,
 }
 
 impl AppState {
@@ -41,6 +42,7 @@ impl AppState {
         db: Db,
         config: Arc<Config>,
         federation: crate::federation::FedConfig,
+        search: Arc<crate::search::Search>,
     ) -> Result<AppState, String> {
         let secret = db
             .run(|conn| {
@@ -56,6 +58,7 @@ impl AppState {
             config,
             secret: Arc::new(secret.into_bytes()),
             federation,
+            search,
         })
     }
 }

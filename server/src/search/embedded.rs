@@ -1,0 +1,800 @@
+//! The embedded engine: a tantivy index in `data_dir/search`, needing no setup.
+//!
+//! Every document's text goes into one folded field (`all`: lower-cased, diacritics folded,
+//! not stemmed) used for exact words, typos, prefixes and phrases, plus one stemmed field for
+//! its own language (`text_en`, `text_fi`, …). A query word is looked up in all of them, so a
+//! member need not say which language they search in. Facets are one hierarchical facet
+//! field (`/topic/personnel`), counted with tantivy's facet collector. It holds nothing the
+//! database does not: `mutual search reindex` can always rebuild it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{
+    Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, Value, FAST, STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+use super::query::{self, ParsedQuery, MARK_END, MARK_START, STEMMED_LANGUAGES};
+use super::{
+    Capabilities, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
+    SearchResults, Sort,
+};
+
+/// Indexing memory: tantivy splits it between its threads and flushes a segment when full.
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+const WRITER_THREADS: usize = 2;
+/// Words longer than this are not words (hashes, URLs run together).
+const LONGEST_WORD: usize = 40;
+const SNIPPET_CHARS: usize = 200;
+/// Bumped whenever the schema or the analyzers change: an index built with another version
+/// is rebuilt from the database at start-up rather than searched wrongly.
+const SCHEMA_VERSION: &str = "1";
+
+fn stemmer_language(lang: &str) -> Option<Language> {
+    Some(match lang {
+        "en" => Language::English,
+        "fr" => Language::French,
+        "es" => Language::Spanish,
+        "fi" => Language::Finnish,
+        "sv" => Language::Swedish,
+        "el" => Language::Greek,
+        "de" => Language::German,
+        "it" => Language::Italian,
+        "pt" => Language::Portuguese,
+        "nl" => Language::Dutch,
+        _ => return None,
+    })
+}
+
+fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn stemmed_analyzer(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+fn index_error(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Index(e.to_string())
+}
+
+#[derive(Clone)]
+struct Fields {
+    id: Field,
+    stored: Field,
+    all: Field,
+    title: Field,
+    stemmed: Vec<(&'static str, Field)>,
+    facets: Field,
+    published: Field,
+    version: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_text_field("id", STRING | STORED | FAST);
+    let stored = builder.add_text_field("doc", STORED);
+    let text = |tokenizer: &str, positions: bool| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(if positions {
+                    IndexRecordOption::WithFreqsAndPositions
+                } else {
+                    IndexRecordOption::WithFreqs
+                }),
+        )
+    };
+    let all = builder.add_text_field("all", text("mutual_folded", true));
+    let title = builder.add_text_field("title", text("mutual_folded", false));
+    let stemmed = STEMMED_LANGUAGES
+        .iter()
+        .map(|lang| {
+            let field = builder.add_text_field(
+                &format!("text_{lang}"),
+                text(&format!("mutual_{lang}"), false),
+            );
+            (*lang, field)
+        })
+        .collect();
+    let facets = builder.add_facet_field("facets", FacetOptions::default());
+    let published = builder.add_i64_field("published", FAST);
+    let version = builder.add_i64_field("version", FAST);
+    (
+        builder.build(),
+        Fields {
+            id,
+            stored,
+            all,
+            title,
+            stemmed,
+            facets,
+            published,
+            version,
+        },
+    )
+}
+
+struct Analyzers {
+    folded: TextAnalyzer,
+    stemmed: Vec<(&'static str, TextAnalyzer)>,
+    stop_words: Vec<TextAnalyzer>,
+}
+
+impl Analyzers {
+    fn new() -> Analyzers {
+        let stop_languages = [
+            Language::English,
+            Language::French,
+            Language::Spanish,
+            Language::Finnish,
+            Language::Swedish,
+            Language::German,
+            Language::Italian,
+            Language::Portuguese,
+            Language::Dutch,
+        ];
+        Analyzers {
+            folded: folded_analyzer(),
+            stemmed: STEMMED_LANGUAGES
+                .iter()
+                .filter_map(|lang| stemmer_language(lang).map(|l| (*lang, stemmed_analyzer(l))))
+                .collect(),
+            stop_words: stop_languages
+                .into_iter()
+                .filter_map(|language| {
+                    StopWordFilter::new(language).map(|filter| {
+                        TextAnalyzer::builder(SimpleTokenizer::default())
+                            .filter(LowerCaser)
+                            .filter(filter)
+                            .build()
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The single token an analyzer makes of one query word (words were split the same way).
+fn token_of(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    let mut token = None;
+    while stream.advance() {
+        if token.is_none() {
+            token = Some(stream.token().text.clone());
+        }
+    }
+    token
+}
+
+fn is_stop_word(analyzers: &mut Analyzers, word: &str) -> bool {
+    analyzers
+        .stop_words
+        .iter_mut()
+        .any(|analyzer| token_of(analyzer, word).is_none())
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    analyzers: Mutex<Analyzers>,
+}
+
+pub struct EmbeddedEngine {
+    inner: Arc<Inner>,
+    dir: PathBuf,
+}
+
+impl EmbeddedEngine {
+    /// Opens the index in `dir`, creating it (or recreating it, if it was built by another
+    /// schema version: the next sync check then finds it empty and says to reindex).
+    pub fn open(dir: &Path) -> Result<EmbeddedEngine, SearchError> {
+        std::fs::create_dir_all(dir).map_err(index_error)?;
+        let (schema, fields) = schema();
+        let marker = dir.join("schema-version");
+        let current = std::fs::read_to_string(&marker).unwrap_or_default();
+        if current.trim() != SCHEMA_VERSION && dir.join("meta.json").exists() {
+            tracing::warn!(dir = %dir.display(), "search index built by another version: starting it again");
+            for entry in std::fs::read_dir(dir).map_err(index_error)?.flatten() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let directory = MmapDirectory::open(dir).map_err(index_error)?;
+        let index = Index::open_or_create(directory, schema).map_err(index_error)?;
+        std::fs::write(&marker, SCHEMA_VERSION).map_err(index_error)?;
+        index
+            .tokenizers()
+            .register("mutual_folded", folded_analyzer());
+        for lang in STEMMED_LANGUAGES {
+            if let Some(language) = stemmer_language(lang) {
+                index
+                    .tokenizers()
+                    .register(&format!("mutual_{lang}"), stemmed_analyzer(language));
+            }
+        }
+        let writer = index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => {
+                    SearchError::Locked(dir.display().to_string())
+                }
+                other => index_error(other),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_error)?;
+        Ok(EmbeddedEngine {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                analyzers: Mutex::new(Analyzers::new()),
+            }),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    async fn blocking<T, F>(&self, work: F) -> Result<T, SearchError>
+    where
+        F: FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || work(&inner))
+            .await
+            .map_err(index_error)?
+    }
+
+    /// The synchronous search, for benchmarks that measure the engine without a runtime.
+    pub fn search_now(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        self.inner.search(query)
+    }
+
+    /// Adds documents without committing, for bulk loads; [`EmbeddedEngine::commit`] ends them.
+    pub fn add_now(&self, documents: &[SearchDocument]) -> Result<(), SearchError> {
+        self.inner.add(documents, false)
+    }
+
+    pub fn commit(&self) -> Result<(), SearchError> {
+        self.inner.commit()
+    }
+}
+
+impl Inner {
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        // A panic while holding the writer leaves nothing half-written that matters: the
+        // uncommitted batch is simply redone from the pending queue.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn to_tantivy(&self, doc: &SearchDocument) -> Result<TantivyDocument, SearchError> {
+        let f = &self.fields;
+        let mut out = TantivyDocument::default();
+        out.add_text(f.id, &doc.id);
+        out.add_text(f.stored, serde_json::to_string(doc).map_err(index_error)?);
+        out.add_text(f.title, &doc.title);
+        for text in [&doc.title, &doc.summary, &doc.body] {
+            out.add_text(f.all, text);
+        }
+        for tag in &doc.tags {
+            out.add_text(f.all, tag);
+        }
+        if let Some((_, field)) = f.stemmed.iter().find(|(lang, _)| *lang == doc.lang) {
+            for text in [&doc.title, &doc.summary, &doc.body] {
+                out.add_text(*field, text);
+            }
+            for tag in &doc.tags {
+                out.add_text(*field, tag);
+            }
+        }
+        for facet in Facet::ALL {
+            for value in facet.values(doc) {
+                if !value.is_empty() {
+                    out.add_facet(f.facets, TantivyFacet::from_path([facet.as_str(), &value]));
+                }
+            }
+        }
+        out.add_i64(f.published, doc.published);
+        out.add_i64(f.version, doc.version);
+        Ok(out)
+    }
+
+    fn add(&self, documents: &[SearchDocument], commit: bool) -> Result<(), SearchError> {
+        let converted = documents
+            .iter()
+            .map(|d| self.to_tantivy(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut writer = self.lock_writer();
+        for (doc, tantivy_doc) in documents.iter().zip(converted) {
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            writer.add_document(tantivy_doc).map_err(index_error)?;
+        }
+        if commit {
+            writer.commit().map_err(index_error)?;
+            drop(writer);
+            self.reader.reload().map_err(index_error)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self) -> Result<(), SearchError> {
+        self.lock_writer().commit().map_err(index_error)?;
+        self.reader.reload().map_err(index_error)
+    }
+
+    fn word_query(
+        &self,
+        analyzers: &mut Analyzers,
+        word: &str,
+        prefix: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let folded = token_of(&mut analyzers.folded, word)?;
+        let mut alternatives: Vec<Box<dyn Query>> = vec![
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.all, &folded),
+                IndexRecordOption::WithFreqs,
+            )),
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.title, &folded),
+                    IndexRecordOption::WithFreqs,
+                )),
+                2.0,
+            )),
+        ];
+        let mut stems: Vec<(Field, String)> = Vec::new();
+        for (lang, analyzer) in analyzers.stemmed.iter_mut() {
+            if let (Some(stem), Some((_, field))) = (
+                token_of(analyzer, word),
+                f.stemmed.iter().find(|(l, _)| l == lang),
+            ) {
+                stems.push((*field, stem));
+            }
+        }
+        for (field, stem) in stems {
+            alternatives.push(Box::new(TermQuery::new(
+                Term::from_field_text(field, &stem),
+                IndexRecordOption::WithFreqs,
+            )));
+        }
+        let typos = query::typo_budget(word);
+        if typos > 0 {
+            alternatives.push(Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(f.all, &folded),
+                    typos,
+                    true,
+                )),
+                0.3,
+            )));
+        }
+        if prefix && folded.chars().count() >= 2 {
+            alternatives.push(Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(f.all, &folded),
+                    typos,
+                    true,
+                )),
+                0.5,
+            )));
+        }
+        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            alternatives,
+            0.1,
+        )))
+    }
+
+    /// The text part of a query. `relaxed`: at least most words instead of all of them, for
+    /// questions typed in full ("how do other providers bank unused hours") that no single
+    /// item answers word for word.
+    fn text_query(&self, parsed: &ParsedQuery, relaxed: bool) -> Option<(Box<dyn Query>, usize)> {
+        let mut analyzers = self.analyzers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
+        let last = parsed.words.len().saturating_sub(1);
+        for (i, word) in parsed.words.iter().enumerate() {
+            let prefix = parsed.last_word_is_prefix && i == last;
+            let Some(q) = self.word_query(&mut analyzers, word, prefix) else {
+                continue;
+            };
+            if is_stop_word(&mut analyzers, word) && !prefix {
+                optional.push(q);
+            } else {
+                required.push(q);
+            }
+        }
+        for phrase in &parsed.phrases {
+            let terms: Vec<Term> = phrase
+                .iter()
+                .filter_map(|w| token_of(&mut analyzers.folded, w))
+                .map(|t| Term::from_field_text(self.fields.all, &t))
+                .collect();
+            match terms.len() {
+                0 => {}
+                1 => required.push(Box::new(TermQuery::new(
+                    terms[0].clone(),
+                    IndexRecordOption::WithFreqs,
+                ))),
+                _ => required.push(Box::new(PhraseQuery::new(terms))),
+            }
+        }
+        if required.is_empty() && optional.is_empty() {
+            return None;
+        }
+        let required_count = required.len();
+        if required.is_empty() {
+            // Nothing but stop words ("the"): any of them will do.
+            return Some((Box::new(BooleanQuery::union(optional)), 0));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if relaxed {
+            let needed = required_count.div_ceil(2).max(1);
+            let group = BooleanQuery::with_minimum_required_clauses(
+                required.into_iter().map(|q| (Occur::Should, q)).collect(),
+                needed,
+            );
+            clauses.push((Occur::Must, Box::new(group)));
+        } else {
+            clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
+        }
+        clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+        Some((Box::new(BooleanQuery::new(clauses)), required_count))
+    }
+
+    fn filter_query(&self, query: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (facet, values) in &query.filters {
+            let alternatives: Vec<Box<dyn Query>> = values
+                .iter()
+                .filter(|v| !v.is_empty())
+                .map(|value| {
+                    let term = Term::from_facet(
+                        self.fields.facets,
+                        &TantivyFacet::from_path([facet.as_str(), value.as_str()]),
+                    );
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
+                })
+                .collect();
+            if alternatives.is_empty() {
+                continue;
+            }
+            // Filters decide what matches, never the order.
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::union(alternatives)),
+                    0.0,
+                )),
+            ));
+        }
+        clauses
+    }
+
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        if query.text.chars().count() > 500 {
+            return Err(SearchError::BadQuery(
+                "Use at most 500 characters in a search.".into(),
+            ));
+        }
+        let parsed = query::parse(&query.text);
+        let searcher = self.reader.searcher();
+        let strict = self.run(&searcher, query, &parsed, false)?;
+        if strict.0.total == 0 && parsed.words.len() >= 3 {
+            if let Ok(relaxed) = self.run(&searcher, query, &parsed, true) {
+                if relaxed.0.total > 0 {
+                    return self.finish(&searcher, query, &parsed, relaxed);
+                }
+            }
+        }
+        self.finish(&searcher, query, &parsed, strict)
+    }
+
+    /// Matches, counts and facets; hits are addresses until `finish` loads them.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        query: &SearchQuery,
+        parsed: &ParsedQuery,
+        relaxed: bool,
+    ) -> Result<(SearchResults, Vec<DocAddress>), SearchError> {
+        let mut clauses = self.filter_query(query);
+        let text = self.text_query(parsed, relaxed);
+        let has_text = text.is_some();
+        match text {
+            Some((q, _)) => clauses.push((Occur::Must, q)),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        let combined = BooleanQuery::new(clauses);
+
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for facet in Facet::ALL {
+            facet_collector.add_facet(TantivyFacet::from_path([facet.as_str()]));
+        }
+        let (offset, limit) = query.window();
+        let by_date = query.sort == Sort::Date || !has_text;
+        let (addresses, total, facet_counts) = if limit == 0 {
+            let (total, counts) = searcher
+                .search(&combined, &(Count, facet_collector))
+                .map_err(index_error)?;
+            (Vec::new(), total, counts)
+        } else if by_date {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<i64>("published", Order::Desc);
+            let (top, total, counts) = searcher
+                .search(&combined, &(top, Count, facet_collector))
+                .map_err(index_error)?;
+            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+        } else {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score();
+            let (top, total, counts) = searcher
+                .search(&combined, &(top, Count, facet_collector))
+                .map_err(index_error)?;
+            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+        };
+        let mut facets: FacetCounts = BTreeMap::new();
+        for facet in Facet::ALL {
+            let counts = facets.entry(facet).or_default();
+            for (value, count) in facet_counts.get(TantivyFacet::from_path([facet.as_str()])) {
+                if let Some(last) = value.to_path().last() {
+                    counts.insert((*last).to_string(), count);
+                }
+            }
+        }
+        Ok((
+            SearchResults {
+                total: total as u64,
+                hits: Vec::new(),
+                facets,
+            },
+            addresses,
+        ))
+    }
+
+    fn finish(
+        &self,
+        searcher: &Searcher,
+        _query: &SearchQuery,
+        parsed: &ParsedQuery,
+        (mut results, addresses): (SearchResults, Vec<DocAddress>),
+    ) -> Result<SearchResults, SearchError> {
+        let mut generators: HashMap<String, Option<SnippetGenerator>> = HashMap::new();
+        for address in addresses {
+            let stored: TantivyDocument = searcher.doc(address).map_err(index_error)?;
+            let Some(json) = stored
+                .get_first(self.fields.stored)
+                .and_then(|v| v.as_str().map(str::to_string))
+            else {
+                continue;
+            };
+            let doc: SearchDocument = serde_json::from_str(&json).map_err(index_error)?;
+            let generator = generators
+                .entry(doc.lang.clone())
+                .or_insert_with(|| self.snippet_generator(parsed, &doc.lang));
+            let snippet = generator
+                .as_ref()
+                .and_then(|g| marked(g, &doc.body).or_else(|| marked(g, &doc.summary)))
+                .unwrap_or_else(|| {
+                    let source = if doc.summary.is_empty() {
+                        &doc.body
+                    } else {
+                        &doc.summary
+                    };
+                    query::excerpt(source, SNIPPET_CHARS)
+                });
+            results.hits.push(Hit {
+                id: doc.id,
+                doc_type: doc.doc_type,
+                path: doc.path,
+                title: doc.title,
+                summary: doc.summary,
+                organisation: doc.organisation,
+                organisation_name: doc.organisation_name,
+                lang: doc.lang,
+                local: doc.local,
+                published: doc.published,
+                snippet,
+            });
+        }
+        Ok(results)
+    }
+
+    /// Highlights the query's words as the document's language analyzes them (so "banked"
+    /// marks "banking" in English text), or folded for other languages.
+    fn snippet_generator(&self, parsed: &ParsedQuery, lang: &str) -> Option<SnippetGenerator> {
+        let stemmed = self.fields.stemmed.iter().find(|(l, _)| *l == lang);
+        let (field, mut analyzer) = match (stemmed, stemmer_language(lang)) {
+            (Some((_, field)), Some(language)) => (*field, stemmed_analyzer(language)),
+            _ => (self.fields.all, folded_analyzer()),
+        };
+        let mut terms = BTreeMap::new();
+        for word in parsed.words.iter().chain(parsed.phrases.iter().flatten()) {
+            if let Some(token) = token_of(&mut analyzer, word) {
+                terms.insert(token, 1.0);
+            }
+        }
+        if terms.is_empty() {
+            return None;
+        }
+        Some(SnippetGenerator::new(terms, analyzer, field, SNIPPET_CHARS))
+    }
+
+    fn versions(&self) -> Result<BTreeMap<String, i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut versions = BTreeMap::new();
+        let mut id = String::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let ids = fast
+                .str("id")
+                .map_err(index_error)?
+                .ok_or_else(|| SearchError::Index("the index has no id column".into()))?;
+            let version_column = fast.i64("version").map_err(index_error)?;
+            for doc in segment.doc_ids_alive() {
+                let Some(ord) = ids.term_ords(doc).next() else {
+                    continue;
+                };
+                id.clear();
+                ids.ord_to_str(ord, &mut id).map_err(index_error)?;
+                versions.insert(id.clone(), version_column.first(doc).unwrap_or_default());
+            }
+        }
+        Ok(versions)
+    }
+}
+
+/// A snippet with its highlighted words between marks, if any word was found.
+fn marked(generator: &SnippetGenerator, text: &str) -> Option<String> {
+    if text.is_empty() {
+        return None;
+    }
+    let snippet = generator.snippet(text);
+    if snippet.highlighted().is_empty() {
+        return None;
+    }
+    let fragment = snippet.fragment();
+    let mut out = String::with_capacity(fragment.len() + 8);
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        if range.start < at || range.end > fragment.len() {
+            continue;
+        }
+        out.push_str(&fragment[at..range.start]);
+        out.push(MARK_START);
+        out.push_str(&fragment[range.clone()]);
+        out.push(MARK_END);
+        at = range.end;
+    }
+    out.push_str(&fragment[at..]);
+    Some(out)
+}
+
+#[async_trait::async_trait]
+impl SearchEngine for EmbeddedEngine {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { stemming: true }
+    }
+
+    async fn upsert(&self, documents: Vec<SearchDocument>) -> Result<(), SearchError> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        self.blocking(move |inner| inner.add(&documents, true))
+            .await
+    }
+
+    async fn remove(&self, ids: Vec<String>) -> Result<(), SearchError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.blocking(move |inner| {
+            let mut writer = inner.lock_writer();
+            for id in &ids {
+                writer.delete_term(Term::from_field_text(inner.fields.id, id));
+            }
+            writer.commit().map_err(index_error)?;
+            drop(writer);
+            inner.reader.reload().map_err(index_error)
+        })
+        .await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.blocking(|inner| {
+            let mut writer = inner.lock_writer();
+            writer.delete_all_documents().map_err(index_error)?;
+            writer.commit().map_err(index_error)?;
+            drop(writer);
+            inner.reader.reload().map_err(index_error)
+        })
+        .await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let query = query.clone();
+        self.blocking(move |inner| inner.search(&query)).await
+    }
+
+    async fn versions(&self) -> Result<BTreeMap<String, i64>, SearchError> {
+        self.blocking(|inner| inner.versions()).await
+    }
+}
+
+impl Drop for EmbeddedEngine {
+    fn drop(&mut self) {
+        // The writer's merge threads hold the index lock; let them finish cleanly so the next
+        // open in this process (tests, reindex) does not find the lock taken.
+        if Arc::strong_count(&self.inner) == 1 {
+            let mut writer = self.inner.lock_writer();
+            let _ = writer.rollback();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greek_and_finnish_words_stem_to_the_same_root() {
+        let mut analyzers = Analyzers::new();
+        let stem = |analyzers: &mut Analyzers, lang: &str, word: &str| {
+            let (_, analyzer) = analyzers
+                .stemmed
+                .iter_mut()
+                .find(|(l, _)| *l == lang)
+                .expect("a stemmer for the language");
+            token_of(analyzer, word)
+        };
+        assert_eq!(
+            stem(&mut analyzers, "fi", "avustajat"),
+            stem(&mut analyzers, "fi", "avustajan")
+        );
+        assert_eq!(
+            stem(&mut analyzers, "en", "banking"),
+            stem(&mut analyzers, "en", "banked")
+        );
+        assert!(is_stop_word(&mut analyzers, "the"));
+        assert!(!is_stop_word(&mut analyzers, "hours"));
+    }
+}
