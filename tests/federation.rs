@@ -243,6 +243,26 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
         "the copy links the original"
     );
 
+    // Received items are searchable on the follower, marked as coming from a peer, and so
+    // is the peer's profile.
+    // (The receiving request indexes before it answers, so the index can trail the database
+    // by that moment as seen from here.)
+    search_finds(&reader, "q=recruiting", 1).await;
+    let found = search(&reader, "q=recruiting").await;
+    assert_eq!(found["hits"][0]["local"], false);
+    assert_eq!(
+        found["hits"][0]["organisation"],
+        format!("partners@{author_host}")
+    );
+    assert_eq!(
+        found["facets"]["country"]["GB"],
+        Value::Null,
+        "the guide names no country"
+    );
+    let peers = search(&reader, "q=partners&type=organisation").await;
+    assert_eq!(peers["total"], 1, "{peers}");
+    assert_eq!(peers["hits"][0]["local"], false);
+
     // The Article is readable by any fediverse software.
     let article: Value = common::new_client()
         .get(&public_url)
@@ -274,6 +294,7 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
         list["items"][0]["title"] == "Recruiting and matching with the person"
     })
     .await;
+    search_finds(&reader, "q=matching", 1).await;
 
     // Withdrawn at the source: removed here.
     let (status, _) = call(
@@ -290,6 +311,7 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
         list["total"] == 0
     })
     .await;
+    search_finds(&reader, "q=recruiting", 0).await;
 
     // A story whose consent covers sharing travels; withdrawing consent removes every copy.
     let (status, story) = call(
@@ -333,6 +355,7 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
         list["total"] == 1
     })
     .await;
+    search_finds(&reader, "q=sea&type=case_story", 1).await;
     let (_, list) = call(&reader, reqwest::Method::GET, "/api/v1/stories", None, None).await;
     assert!(
         !list.to_string().contains("\"written\""),
@@ -356,6 +379,28 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
         },
     )
     .await;
+    // Withdrawn consent removes the story from the follower's index.
+    search_finds(&reader, "q=sea&type=case_story", 0).await;
+}
+
+async fn search_finds(app: &TestApp, query: &str, expected: u64) {
+    eventually(&format!("{query} to find {expected}"), || async {
+        search(app, query).await["total"] == expected
+    })
+    .await;
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    let (status, body) = call(
+        app,
+        reqwest::Method::GET,
+        &format!("/api/v1/search?{query}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -738,6 +783,7 @@ async fn a_new_follow_backfills_what_was_published_before() {
         || async { count(&reader, "guides").await == 3 },
     )
     .await;
+    search_finds(&reader, "q=earlier&type=practice_guide", 3).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

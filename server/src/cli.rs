@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         command: FederationCommand,
     },
+    /// The search index: rebuild it from the database, or check it is in step.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Database tools.
     Db {
         #[command(subcommand)]
@@ -102,6 +107,15 @@ pub enum DemoCommand {
         #[arg(long)]
         from: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the database (stop the server first when using the
+    /// embedded index; with Meilisearch it can run while the server does).
+    Reindex,
+    /// Compare the index with the database; exits with 1 when they differ.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,7 +358,58 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             admin(&config, command)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search { command } => search(load_config(&cli)?, command),
     }
+}
+
+fn search(config: Config, command: &SearchCommand) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(async move {
+        let db = prepare_database(&config)?;
+        let engine = crate::search::open_engine(&config).await?;
+        let search = crate::search::Search::new(engine, db);
+        match command {
+            SearchCommand::Reindex => {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:40}] {pos}/{len} documents ({per_sec}, {eta} left)",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                bar.set_message(format!("Indexing into the {} engine", search.engine().name()));
+                let count = search
+                    .reindex(|done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })
+                    .await?;
+                bar.finish_and_clear();
+                let report = search.check().await?;
+                println!(
+                    "Indexed {count} documents with the {} engine. {}",
+                    search.engine().name(),
+                    report.describe()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            SearchCommand::Check => {
+                let report = search.check().await?;
+                if report.in_step() {
+                    println!("The search index is in step with the database: {}.", report.describe());
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    println!("The search index is out of step with the database: {}.", report.describe());
+                    println!("Fix it with `mutual search reindex` (stop the server first when using the embedded index).");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    })
 }
 
 fn config_check(cli: &Cli) -> ExitCode {

@@ -48,8 +48,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/organisations/{handle}/follows/{peer}",
             web::delete().to(unfollow_peer),
         )
-        .configure(content::configure)
+        // Before content: its `/{segment}` routes would take `/search` for a content type.
         .configure(search::configure)
+        .configure(content::configure)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError(AppError::NotFound))
         }));

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
@@ -552,17 +553,24 @@ impl Inner {
                 .map_err(index_error)?;
             (Vec::new(), total, counts)
         } else if by_date {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_fast_field::<i64>("published", Order::Desc);
+            // Ties broken by id, so the order never depends on where documents sit in the
+            // index (a rebuilt index gives exactly the same pages).
+            let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+                (
+                    SortByStaticFastValue::<i64>::for_field("published"),
+                    Order::Desc,
+                ),
+                (SortByString::for_field("id"), Order::Asc),
+            ));
             let (top, total, counts) = searcher
                 .search(&combined, &(top, Count, facet_collector))
                 .map_err(index_error)?;
             (top.into_iter().map(|(_, a)| a).collect(), total, counts)
         } else {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_score();
+            let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+                (SortBySimilarityScore, Order::Desc),
+                (SortByString::for_field("id"), Order::Asc),
+            ));
             let (top, total, counts) = searcher
                 .search(&combined, &(top, Count, facet_collector))
                 .map_err(index_error)?;

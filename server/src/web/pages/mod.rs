@@ -6,6 +6,7 @@ mod admin;
 mod content;
 mod isf_form;
 mod organisations;
+mod search;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/settings/tokens/{id}/revoke",
             web::post().to(account::revoke_token),
         )
+        .route("/search", web::get().to(search::search))
         .route("/organisations", web::get().to(organisations::list))
         .route("/organisations", web::post().to(organisations::create))
         .route("/organisations/new", web::get().to(organisations::new_form))
