@@ -406,3 +406,42 @@ fn the_command_line_rebuilds_and_checks_the_index() {
     let out = String::from_utf8_lossy(&check.stdout);
     assert!(out.contains("1 that should not be there"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_started_on_content_without_an_index_builds_one() {
+    // An instance upgraded from a version without search: content, no index, nothing queued.
+    let database = common::TestDatabase::new(Backend::Sqlite);
+    let db = database.open();
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = db.get().expect("connection");
+        mutual::demo::load(&mut conn, &mutual::demo::Corpus::built_in()).expect("demo load");
+        diesel::sql_query("DELETE FROM search_pending")
+            .execute(&mut *conn)
+            .expect("empty the queue");
+    }
+    let data_dir = database.dir.path().join("data");
+    let mut config = mutual::config::Config::for_data_dir(&data_dir);
+    config.database = database.url.clone();
+    let app = mutual::startup::Application::build(config)
+        .await
+        .expect("starts");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let url = format!("http://127.0.0.1:{port}/api/v1/search?q=");
+    let mut total = 0;
+    for _ in 0..100 {
+        let body: Value = reqwest::get(&url)
+            .await
+            .expect("search")
+            .json()
+            .await
+            .expect("json");
+        total = body["total"].as_u64().expect("total");
+        if total > 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(total > 10, "the index was built at start-up: {total}");
+}
