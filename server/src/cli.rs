@@ -546,8 +546,10 @@ fn admin(config: &Config, command: &AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Approve { user } => {
             let found = accounts::find_by_username(conn, user)?
                 .ok_or_else(|| anyhow!("no account named {user}"))?;
-            accounts::approve(conn, &found.id)?;
-            println!("Approved {user}.");
+            let approved = accounts::approve(conn, &found.id)?;
+            crate::web::pages::queue_approval(conn, config, &approved)
+                .map_err(|e| anyhow!("approved, but the notice could not be queued: {e}"))?;
+            println!("Approved {user}. They get an email saying so once the server runs.");
         }
         AdminCommand::SetRole { user, role } => {
             let found = accounts::find_by_username(conn, user)?

@@ -67,6 +67,59 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub federation: FederationSettings,
     pub search: SearchSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    /// Write each message as an `.eml` file into `outbox_dir` (default: data_dir/outbox).
+    Outbox,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587); refused if the server cannot.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or in tests.
+    None,
+}
+
+/// How mail leaves this instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    pub transport: MailTransportKind,
+    /// The sender, e.g. `Mutual <no-reply@mutual.example.org>`. Default: the instance name
+    /// at no-reply@ the public host.
+    pub from: Option<String>,
+    pub outbox_dir: Option<PathBuf>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub smtp_timeout_seconds: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            transport: MailTransportKind::Outbox,
+            from: None,
+            outbox_dir: None,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout_seconds: 30,
+        }
+    }
 }
 
 /// Which search engine serves searches.
@@ -177,6 +230,7 @@ impl Default for Settings {
             jobs: JobSettings::default(),
             federation: FederationSettings::default(),
             search: SearchSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -202,6 +256,7 @@ pub struct Config {
     pub jobs: JobSettings,
     pub federation: FederationSettings,
     pub search: SearchSettings,
+    pub mail: MailSettings,
 }
 
 impl Config {
@@ -293,6 +348,7 @@ const KNOWN_KEYS: &[&str] = &[
     "jobs",
     "federation",
     "search",
+    "mail",
 ];
 
 /// Merges the layers and reads each setting on its own, so one bad value does not hide the next.
@@ -513,6 +569,35 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
             "use letters, digits, - and _ only",
         ));
     }
+    let mail = &settings.mail;
+    if let Some(from) = mail.from.as_deref() {
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            problems.push(problem(
+                "mail.from",
+                format!("{from:?} is not an address such as \"Mutual <no-reply@example.org>\""),
+            ));
+        }
+    }
+    if mail.transport == MailTransportKind::Smtp {
+        if mail.smtp_host.as_deref().unwrap_or("").trim().is_empty() {
+            problems.push(problem(
+                "mail.smtp_host",
+                "set the SMTP server's host name when mail.transport is smtp",
+            ));
+        }
+        if mail.smtp_port == 0 {
+            problems.push(problem("mail.smtp_port", "must be a port number"));
+        }
+        if mail.smtp_username.is_some() != mail.smtp_password.is_some() {
+            problems.push(problem(
+                "mail.smtp_username / mail.smtp_password",
+                "set both or neither",
+            ));
+        }
+    }
+    if mail.smtp_timeout_seconds == 0 {
+        problems.push(problem("mail.smtp_timeout_seconds", "must be at least 1"));
+    }
     if settings.search.sync_interval_ms < 100 {
         problems.push(problem("search.sync_interval_ms", "must be at least 100"));
     }
@@ -546,6 +631,7 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
             jobs: settings.jobs,
             federation: settings.federation,
             search: settings.search,
+            mail: settings.mail,
         }),
         _ => Err(problems),
     }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod federation;
 pub mod jobs;
+pub mod mail;
 pub mod maintenance;
 pub mod moderation;
 pub mod organisations;

@@ -33,6 +33,8 @@ pub enum StartupError {
     Secret(String),
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    #[error("mail: {0}")]
+    Mail(#[from] crate::mail::MailError),
 }
 
 /// Opens the database, applies pending migrations and seeds the vocabularies.
@@ -52,10 +54,14 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
 }
 
 /// Every job kind this server knows how to run.
-pub fn job_registry(federation: crate::federation::FedConfig) -> Registry {
+pub fn job_registry(
+    federation: crate::federation::FedConfig,
+    mailer: Arc<crate::mail::Mailer>,
+) -> Registry {
     let mut registry = Registry::new();
     crate::maintenance::register(&mut registry);
     crate::federation::delivery::register(&mut registry, federation);
+    crate::mail::queue::register(&mut registry, mailer);
     registry
 }
 
@@ -90,6 +96,7 @@ impl Application {
         let federation = crate::federation::build(db.clone(), config.clone())
             .await
             .map_err(|e| StartupError::Secret(e.to_string()))?;
+        let mailer = Arc::new(crate::mail::Mailer::from_config(&config)?);
         let search = Search::new(crate::search::open_engine(&config).await?, db.clone());
         search.install_after_write_hook();
         let state = AppState::new(
@@ -104,7 +111,7 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runner = Runner::new(
             db.clone(),
-            job_registry(federation),
+            job_registry(federation, mailer),
             chrono::Duration::seconds(i64::from(config.jobs.lease_seconds)),
             Duration::from_millis(config.jobs.poll_interval_ms),
         );

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod smtp;
 
 use std::path::PathBuf;
 

@@ -56,7 +56,7 @@ tables! {
     users {
         id: String, username: String, email: String, display_name: String, password_hash: String,
         role: String, status: String, sign_up_reason: Option<String>, locale: Option<String>,
-        created_at: Ts, approved_at: Option<Ts>,
+        created_at: Ts, approved_at: Option<Ts>, email_confirmed_at: Option<Ts>,
     }
     sessions { id: String, user_id: String, created_at: Ts, expires_at: Ts, last_seen_at: Ts }
     api_tokens {
@@ -130,6 +130,10 @@ tables! {
         updated_at: Ts,
     }
     search_pending { doc_id: String, doc_kind: String, queued_at: Ts }
+    account_tokens {
+        token_hash: String, user_id: String, purpose: String, created_at: Ts, expires_at: Ts,
+        used_at: Option<Ts>,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,18 @@ diesel::table! {
         locale -> Nullable<Text>,
         created_at -> Timestamp,
         approved_at -> Nullable<Timestamp>,
+        email_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -144,6 +156,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(organisation_terms -> organisations (organisation_id));
 
 diesel::table! {
@@ -338,4 +351,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_hosts,
     moderation_reports,
     search_pending,
+    account_tokens,
 );

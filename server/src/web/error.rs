@@ -122,6 +122,7 @@ impl From<AccountError> for AppError {
             AccountError::RateLimited { .. } => AppError::TooManyRequests(message),
             AccountError::RegistrationClosed => AppError::Forbidden(message),
             AccountError::InvalidInvitation => AppError::bad_request("invalid_invitation", message),
+            AccountError::InvalidLink => AppError::bad_request("invalid_link", message),
             AccountError::NotFound => AppError::NotFound,
             AccountError::Hashing => AppError::Internal(message),
             AccountError::Db(db) => AppError::from(db),

@@ -92,9 +92,16 @@ pub async fn signup(
         .unwrap_or_default();
     let outcome = if field_errors.is_empty() {
         let invitation = form.invitation.clone();
+        let config = state.config.clone();
         state
             .db
-            .run(move |conn| accounts::sign_up(conn, mode, &input, Some(&invitation)))
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    let user = accounts::sign_up(conn, mode, &input, Some(&invitation))?;
+                    super::email_links::queue_confirmation(conn, &config, &user)?;
+                    Ok(user)
+                })
+            })
             .await
     } else {
         Err(AccountError::Invalid(field_errors[0].clone()))

@@ -77,9 +77,16 @@ pub async fn approve(
 ) -> Result<HttpResponse, PageError> {
     require_admin(&user)?;
     let id = path.into_inner();
+    let config = state.config.clone();
     state
         .db
-        .run(move |conn| accounts::approve(conn, &id))
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                let user = accounts::approve(conn, &id)?;
+                super::email_links::queue_approval(conn, &config, &user)?;
+                Ok::<_, accounts::AccountError>(())
+            })
+        })
         .await?;
     Ok(redirect("/admin"))
 }

@@ -4,6 +4,9 @@
 mod account;
 mod admin;
 mod content;
+mod email_links;
+
+pub use email_links::queue_approval;
 mod isf_form;
 mod organisations;
 mod search;
@@ -25,6 +28,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(account::login_form))
         .route("/login", web::post().to(account::login))
         .route("/logout", web::post().to(account::logout))
+        .route(
+            "/confirm-email/{token}",
+            web::get().to(email_links::confirm_email),
+        )
+        .route("/password/forgot", web::get().to(email_links::forgot_form))
+        .route("/password/forgot", web::post().to(email_links::forgot))
+        .route(
+            "/password/reset/{token}",
+            web::get().to(email_links::reset_form),
+        )
+        .route(
+            "/password/reset/{token}",
+            web::post().to(email_links::reset),
+        )
         .route("/settings", web::get().to(account::settings))
         .route("/settings/tokens", web::post().to(account::create_token))
         .route(
