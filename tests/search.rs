@@ -445,3 +445,50 @@ async fn a_server_started_on_content_without_an_index_builds_one() {
     }
     assert!(total > 10, "the index was built at start-up: {total}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filter_values_are_normalised_and_deep_pages_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (editor, _) = app.organisation_with_team("northlight", "GB-ENG").await;
+    let guide = post(
+        &app,
+        "/api/v1/guides",
+        &editor,
+        json!({"organisation": "northlight", "title": "Circles of support", "lang": "en-GB", "body": "Monthly.", "jurisdictions": ["GB-ENG"]}),
+    )
+    .await;
+    let id = guide["id"].as_str().expect("id");
+    post(
+        &app,
+        &format!("/api/v1/guides/{id}/publish"),
+        &editor,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        total(&app, "country=gb&lang=en-GB&type=practice_guide").await,
+        1
+    );
+    // The organisation's name finds what it published.
+    assert_eq!(total(&app, "q=northlight&type=practice_guide").await, 1);
+    let found = search(&app, "per_page=10&page=3").await;
+    assert_eq!(found["page"], 3);
+    let (status, body) = call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/search?per_page=100&page=101",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/search?page=18446744073709551615",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "a huge page number is refused, not overflowed");
+}

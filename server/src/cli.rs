@@ -114,7 +114,8 @@ pub enum SearchCommand {
     /// Rebuild the search index from the database (stop the server first when using the
     /// embedded index; with Meilisearch it can run while the server does).
     Reindex,
-    /// Compare the index with the database; exits with 1 when they differ.
+    /// Compare the index with the database; exits with 1 when they differ. (With the
+    /// embedded index, stop the server first: the index is open there.)
     Check,
 }
 

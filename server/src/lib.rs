@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod demo;
+pub mod digests;
 pub mod federation;
 pub mod jobs;
 pub mod mail;

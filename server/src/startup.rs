@@ -166,23 +166,24 @@ async fn check_search_then_sync(
     interval: Duration,
     shutdown: watch::Receiver<bool>,
 ) {
+    // An index that is new (or was recreated by an upgrade) is rebuilt whole, queued
+    // documents included; otherwise the queue is drained and what is left compared.
+    let empty = matches!(search.check().await, Ok(r) if r.indexed == 0 && r.expected > 0);
+    if empty {
+        tracing::info!("building the search index");
+        match search.reindex(|_, _| {}).await {
+            Ok(count) => tracing::info!(documents = count, "search index built"),
+            Err(e) => tracing::error!(error = %e, "could not build the search index"),
+        }
+    }
     if let Err(e) = search.sync_pending().await {
         tracing::warn!(error = %e, "could not update the search index");
     }
     match search.check().await {
-        Ok(report) if report.indexed == 0 && report.expected > 0 => {
-            tracing::info!(documents = report.expected, "building the search index");
-            match search.reindex(|_, _| {}).await {
-                Ok(count) => tracing::info!(documents = count, "search index built"),
-                Err(e) => tracing::error!(error = %e, "could not build the search index"),
-            }
-        }
-        Ok(report) if !report.in_step() => {
-            tracing::warn!(
-                "the search index is out of step with the database: {}. Run `mutual search reindex` (with the server stopped when using the embedded index) to rebuild it.",
-                report.describe()
-            );
-        }
+        Ok(report) if !report.in_step() => tracing::warn!(
+            "the search index is out of step with the database: {}. Run `mutual search reindex` (with the server stopped when using the embedded index) to rebuild it.",
+            report.describe()
+        ),
         Ok(report) => tracing::info!(
             engine = search.engine().name(),
             "search index in step: {}",

@@ -4,6 +4,7 @@
 //! generated from these handlers and types by utoipa, so it cannot drift from the code.
 
 pub mod content;
+pub mod digests;
 pub mod search;
 
 use content::ExpandKinds;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         // Before content: its `/{segment}` routes would take `/search` for a content type.
         .configure(search::configure)
+        .configure(digests::configure)
         .configure(content::configure)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError(AppError::NotFound))
@@ -62,12 +64,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     paths(list_follows, follow_peer, unfollow_peer, me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
         content::list, content::create, content::get, content::update, content::action, content::adapt, content::revisions, content::revision_diff,
         content::get_consent, content::put_consent, content::withdraw_consent, content::story_flags, content::run_story_check, content::resolve_flag,
-        content::export_csv, content::check_text, content::announce, content::report, search::search),
+        content::export_csv, content::check_text, content::announce, content::report, search::search, digests::list_follows, digests::add_follow, digests::remove_follow, digests::get_digest, digests::put_digest),
     components(schemas(MeView, MembershipView, TokenView, NewTokenView, CreateToken, OrganisationView, OrganisationList, CreateOrganisation, ProfileInput, ErrorView,
         content::ContentView, content::ContentList, content::OrganisationRef, content::RevisionView, content::DiffView, content::ActionBody,
         content::ConsentView, content::StoryFlagView, content::ResolveBody, content::AnnounceBody, content::ReportBody, content::CheckRequest, content::CheckResponse, content::CheckFlag,
         crate::content::CommonInput, crate::content::StoryDetails, crate::content::GuideDetails, crate::content::Reference, crate::content::Attribution,
-        FollowRequest, FollowView, search::SearchResponse, search::SearchHitView, crate::search::DocType, crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
+        FollowRequest, FollowView, digests::FollowRequestBody, crate::digests::follows::Follow, crate::digests::follows::FollowKind, crate::digests::settings::DigestSettings, crate::digests::settings::SettingsInput, crate::digests::settings::Frequency, search::SearchResponse, search::SearchHitView, crate::search::DocType, crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
         crate::content::workflow::ConsentInput, crate::content::workflow::AdaptOptions, crate::content::workflow::Resolution)),
     modifiers(&BearerAuth, &ExpandKinds)
 )]

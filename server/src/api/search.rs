@@ -121,10 +121,9 @@ pub fn parse_query(req: &HttpRequest) -> Result<SearchQuery, AppError> {
 }
 
 fn response(state: &AppState, query: &SearchQuery, results: SearchResults) -> SearchResponse {
-    let (offset, limit) = query.window();
     SearchResponse {
         total: results.total,
-        page: offset / limit.max(1) + 1,
+        page: query.page.max(1),
         per_page: query.per_page.clamp(1, crate::search::MAX_PER_PAGE),
         hits: results
             .hits

@@ -134,6 +134,18 @@ tables! {
         token_hash: String, user_id: String, purpose: String, created_at: Ts, expires_at: Ts,
         used_at: Option<Ts>,
     }
+    member_follows {
+        id: String, user_id: String, kind: String, target: String, label: String, created_at: Ts,
+    }
+    digest_settings {
+        user_id: String, frequency: String, hour: i32, weekday: i32, timezone: String,
+        bounces: i32, paused_at: Option<Ts>, updated_at: Ts,
+    }
+    digest_deliveries {
+        id: String, user_id: String, period: String, window_start: Ts, window_end: Ts,
+        status: String, items: i32, message_id: Option<String>, attempts: i32,
+        last_error: Option<String>, created_at: Ts, sent_at: Option<Ts>,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -157,6 +157,9 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(member_follows -> users (user_id));
+diesel::joinable!(digest_settings -> users (user_id));
+diesel::joinable!(digest_deliveries -> users (user_id));
 diesel::joinable!(organisation_terms -> organisations (organisation_id));
 
 diesel::table! {
@@ -217,6 +220,47 @@ diesel::table! {
         doc_id -> Text,
         doc_kind -> Text,
         queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    member_follows (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        target -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_settings (user_id) {
+        user_id -> Text,
+        frequency -> Text,
+        hour -> Integer,
+        weekday -> Integer,
+        timezone -> Text,
+        bounces -> Integer,
+        paused_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_deliveries (id) {
+        id -> Text,
+        user_id -> Text,
+        period -> Text,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        status -> Text,
+        items -> Integer,
+        message_id -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
     }
 }
 
@@ -352,4 +396,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     moderation_reports,
     search_pending,
     account_tokens,
+    member_follows,
+    digest_settings,
+    digest_deliveries,
 );

@@ -46,7 +46,7 @@ const LONGEST_WORD: usize = 40;
 const SNIPPET_CHARS: usize = 200;
 /// Bumped whenever the schema or the analyzers change: an index built with another version
 /// is rebuilt from the database at start-up rather than searched wrongly.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 
 fn stemmer_language(lang: &str) -> Option<Language> {
     Some(match lang {
@@ -215,7 +215,7 @@ pub struct EmbeddedEngine {
 
 impl EmbeddedEngine {
     /// Opens the index in `dir`, creating it (or recreating it, if it was built by another
-    /// schema version: the next sync check then finds it empty and says to reindex).
+    /// schema version: the start-up check then finds it empty and rebuilds it).
     pub fn open(dir: &Path) -> Result<EmbeddedEngine, SearchError> {
         std::fs::create_dir_all(dir).map_err(index_error)?;
         let (schema, fields) = schema();
@@ -313,6 +313,8 @@ impl Inner {
         for tag in &doc.tags {
             out.add_text(f.all, tag);
         }
+        // Searching an organisation's name finds what it published (as Meilisearch does).
+        out.add_text(f.all, &doc.organisation_name);
         if let Some((_, field)) = f.stemmed.iter().find(|(lang, _)| *lang == doc.lang) {
             for text in [&doc.title, &doc.summary, &doc.body] {
                 out.add_text(*field, text);

@@ -250,7 +250,7 @@ impl SearchQuery {
     pub fn window(&self) -> (usize, usize) {
         let per_page = self.per_page.clamp(1, MAX_PER_PAGE);
         let page = self.page.max(1);
-        let offset = ((page - 1) * per_page).min(MAX_RESULT_WINDOW);
+        let offset = (page - 1).saturating_mul(per_page).min(MAX_RESULT_WINDOW);
         let limit = per_page.min(MAX_RESULT_WINDOW - offset);
         (offset, limit)
     }
@@ -315,6 +315,13 @@ impl SearchQuery {
                             error(other, "That value is too long.".into());
                             continue;
                         }
+                        // Codes as the index stores them: `gb` is GB, `en-GB` is en.
+                        let value = match facet {
+                            Facet::Country => value.to_ascii_uppercase(),
+                            Facet::Lang => documents::primary_language(value),
+                            _ => value.to_string(),
+                        };
+                        let value = value.as_str();
                         let values = query.filters.entry(facet).or_default();
                         if !values.iter().any(|v| v == value) {
                             values.push(value.to_string());
@@ -325,6 +332,12 @@ impl SearchQuery {
         }
         if query.text.chars().count() > 500 {
             error("q", "Use at most 500 characters in a search.".into());
+        }
+        if (query.page - 1).saturating_mul(query.per_page) >= MAX_RESULT_WINDOW {
+            error(
+                "page",
+                format!("Only the first {MAX_RESULT_WINDOW} results can be paged through: add words or filters."),
+            );
         }
         if errors.is_empty() {
             Ok(query)

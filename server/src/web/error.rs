@@ -88,6 +88,17 @@ impl From<crate::search::SearchError> for AppError {
     }
 }
 
+impl From<crate::digests::DigestError> for AppError {
+    fn from(e: crate::digests::DigestError) -> Self {
+        use crate::digests::DigestError;
+        match e {
+            DigestError::Invalid(fields) => AppError::Invalid(fields),
+            DigestError::NotFound => AppError::NotFound,
+            DigestError::Db(db) => AppError::from(db),
+        }
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
@@ -235,5 +246,6 @@ into_wrappers!(
     diesel::result::Error,
     AccountError,
     OrganisationError,
-    crate::search::SearchError
+    crate::search::SearchError,
+    crate::digests::DigestError
 );

@@ -159,9 +159,13 @@ pub async fn search(
             ),
         };
     let results = state.search.search(&query).await?;
-    let (offset, limit) = query.window();
-    let page_number = offset / limit.max(1) + 1;
-    let pages = (results.total as usize).div_ceil(limit.max(1)).max(1);
+    let (_, limit) = query.window();
+    let page_number = query.page.max(1);
+    // Pages past the result window cannot be shown, so none are offered.
+    let pages = (results.total as usize)
+        .min(crate::search::MAX_RESULT_WINDOW)
+        .div_ceil(limit.max(1))
+        .max(1);
     let hits: Vec<HitView> = results
         .hits
         .iter()
