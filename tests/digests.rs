@@ -169,3 +169,330 @@ async fn follows_and_settings(backend: Backend) {
 both_backends! {
     members_follow_organisations_topics_and_searches_and_choose_their_digest => follows_and_settings,
 }
+
+mod delivery {
+    use std::process::Command;
+    use std::time::Duration;
+
+    use super::call;
+    use crate::common::smtp::{SmtpOptions, SmtpServer};
+    use crate::common::{spawn_app_with, Backend};
+    use diesel::prelude::*;
+    use mutual::config::{MailTransportKind, SmtpSecurity};
+    use serde_json::json;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_digest_arrives_once_with_one_click_unsubscribe() {
+        let smtp = SmtpServer::start();
+        let port = smtp.port();
+        let app = spawn_app_with(Backend::Sqlite, move |config| {
+            config.mail.transport = MailTransportKind::Smtp;
+            config.mail.smtp_host = Some("127.0.0.1".into());
+            config.mail.smtp_port = port;
+            config.mail.smtp_security = SmtpSecurity::None;
+            config.mail.digest_check_seconds = 1;
+        })
+        .await;
+        let (editor, _) = app.organisation_with_team("northlight", "GB-ENG").await;
+        let (status, guide) = call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/guides",
+            Some(&editor),
+            Some(json!({
+                "organisation": "northlight", "title": "Banking unused hours", "lang": "en",
+                "summary": "How we keep hours for later.", "body": "We record unused hours.",
+            })),
+        )
+        .await;
+        assert_eq!(status, 201, "{guide}");
+        let id = guide["id"].as_str().expect("id");
+        let (status, _) = call(
+            &app,
+            reqwest::Method::POST,
+            &format!("/api/v1/guides/{id}/publish"),
+            Some(&editor),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        let reader = app
+            .create_user("reader", mutual::accounts::Role::Member)
+            .await;
+        let token = app.api_token("reader").await;
+        let (status, _) = call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/me/follows",
+            Some(&token),
+            Some(json!({"kind": "organisation", "target": "northlight"})),
+        )
+        .await;
+        assert_eq!(status, 201);
+        // Someone following a topic with nothing new gets nothing.
+        app.create_user("quiet", mutual::accounts::Role::Member)
+            .await;
+        let quiet = app.api_token("quiet").await;
+        call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/me/follows",
+            Some(&quiet),
+            Some(json!({"kind": "topic", "target": "spirituality"})),
+        )
+        .await;
+        for t in [&token, &quiet] {
+            let (status, _) = call(
+                &app,
+                reqwest::Method::PUT,
+                "/api/v1/me/digest",
+                Some(t),
+                Some(json!({"frequency": "daily", "hour": 0, "timezone": "UTC"})),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+
+        let mails = smtp.wait_for_async(1, Duration::from_secs(30)).await;
+        let digest = &mails[0];
+        assert_eq!(digest.rcpt_tos, vec!["reader@example.org".to_string()]);
+        assert!(digest
+            .header("To")
+            .expect("To")
+            .contains("reader@example.org"));
+        assert_eq!(
+            digest.header("Subject").as_deref(),
+            Some("1 new item on Mutual")
+        );
+        assert!(digest.header("Date").is_some());
+        assert!(digest
+            .header("Message-ID")
+            .expect("id")
+            .starts_with("<digest."));
+        assert_eq!(
+            digest.header("List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        let unsubscribe = digest.header("List-Unsubscribe").expect("List-Unsubscribe");
+        let unsubscribe = unsubscribe
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string();
+        assert!(
+            unsubscribe.starts_with(&app.url("/unsubscribe/")),
+            "{unsubscribe}"
+        );
+        let text = digest.text().expect("text");
+        let html = digest.html().expect("html");
+        assert!(text.contains("Banking unused hours") && html.contains("Banking unused hours"));
+        assert!(
+            html.contains("<h2") && !html.contains("<table"),
+            "headings, no layout tables"
+        );
+        let item = guide["url"].as_str().expect("url");
+        assert!(
+            digest.links().iter().any(|l| l == item),
+            "{:?}",
+            digest.links()
+        );
+        assert_eq!(
+            reqwest::get(item).await.expect("get").status().as_u16(),
+            200
+        );
+
+        // Later rounds of the scheduler send nothing more for the same day.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(smtp.messages().len(), 1, "one digest per period");
+        let statuses: Vec<(String, String)> = app
+            .db
+            .query(|conn| {
+                use mutual::db::schema::{digest_deliveries as d, users as u};
+                d::table
+                    .inner_join(u::table)
+                    .select((u::username, d::status))
+                    .order(u::username.asc())
+                    .load(conn)
+            })
+            .await
+            .expect("rows");
+        assert_eq!(
+            statuses,
+            vec![
+                ("quiet".into(), "empty".into()),
+                ("reader".into(), "sent".into())
+            ]
+        );
+
+        // One-click unsubscribe: a POST with no cookie. Forged and expired tokens fail.
+        let client = reqwest::Client::new();
+        let forged = unsubscribe.replacen(&reader.id, "someone-else", 1);
+        for bad in [forged, {
+            let secret: String = app
+                .db
+                .query(|conn| mutual::db::get_setting(conn, "secret_key"))
+                .await
+                .expect("secret")
+                .expect("set");
+            let old = mutual::digests::unsubscribe::token(
+                secret.as_bytes(),
+                &reader.id,
+                chrono::Utc::now() - chrono::Duration::days(61),
+            );
+            app.url(&format!("/unsubscribe/{old}"))
+        }] {
+            let response = client
+                .post(&bad)
+                .form(&[("List-Unsubscribe", "One-Click")])
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(response.status().as_u16(), 400, "{bad}");
+        }
+        let (_, settings) = call(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/me/digest",
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(settings["frequency"], "daily");
+        let response = client
+            .post(&unsubscribe)
+            .form(&[("List-Unsubscribe", "One-Click")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status().as_u16(), 200);
+        let (_, settings) = call(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/me/digest",
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(settings["frequency"], "never");
+    }
+
+    /// Members made straight in the database: each follows every demo organisation, daily.
+    fn members(db: &mutual::db::Db, count: usize) -> Vec<String> {
+        let mut conn = db.get().expect("connection");
+        mutual::demo::load(&mut conn, &mutual::demo::Corpus::built_in()).expect("demo");
+        let handles: Vec<String> = mutual::db::schema::organisations::table
+            .select(mutual::db::schema::organisations::handle)
+            .load(&mut *conn)
+            .expect("handles");
+        let mut emails = Vec::new();
+        for n in 0..count {
+            let user = mutual::accounts::create_account(
+                &mut conn,
+                &mutual::accounts::NewAccount {
+                    username: format!("member{n}"),
+                    email: format!("member{n}@example.org"),
+                    password: crate::common::PASSWORD.into(),
+                    ..Default::default()
+                },
+                mutual::accounts::Role::Member,
+                mutual::accounts::Status::Active,
+            )
+            .expect("member");
+            for handle in &handles {
+                mutual::digests::follows::add(
+                    &mut conn,
+                    &user.id,
+                    mutual::digests::follows::FollowKind::Organisation,
+                    handle,
+                )
+                .expect("follow");
+            }
+            let mut settings = mutual::digests::settings::DigestSettings::default();
+            settings.frequency = mutual::digests::settings::Frequency::Daily;
+            settings.hour = 0;
+            mutual::digests::settings::save(&mut conn, &user.id, &settings).expect("settings");
+            emails.push(user.email);
+        }
+        emails
+    }
+
+    #[test]
+    fn a_run_killed_midway_and_run_again_sends_everyone_exactly_one_digest() {
+        let smtp = SmtpServer::start_with(SmtpOptions {
+            // Slow enough that the kill lands between messages, as a crash usually would.
+            rcpt_delay: Some(Duration::from_millis(150)),
+            ..Default::default()
+        });
+        let database = crate::common::TestDatabase::new(Backend::Sqlite);
+        let db = database.open();
+        let emails = members(&db, 20);
+        let data = database.dir.path().join("data");
+        let url = database.url_string();
+        let port = smtp.port().to_string();
+        let run = || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_mutual"));
+            command
+                .env("MUTUAL_DATA_DIR", &data)
+                .env("MUTUAL_DATABASE_URL", &url)
+                .env("MUTUAL_MAIL__TRANSPORT", "smtp")
+                .env("MUTUAL_MAIL__SMTP_HOST", "127.0.0.1")
+                .env("MUTUAL_MAIL__SMTP_PORT", &port)
+                .env("MUTUAL_MAIL__SMTP_SECURITY", "none")
+                .args(["digest", "run"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command
+        };
+        let mut child = run().spawn().expect("start a digest run");
+        let sent = || -> i64 {
+            use mutual::db::schema::digest_deliveries as d;
+            let mut conn = db.get().expect("connection");
+            d::table
+                .filter(d::status.eq("sent"))
+                .count()
+                .get_result(&mut *conn)
+                .unwrap_or(0)
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while sent() < 7 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the run did not get going"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reap");
+        let after_kill = smtp.messages().len();
+        assert!(
+            after_kill < emails.len(),
+            "killed before the end ({after_kill})"
+        );
+
+        let second = run().output().expect("second run");
+        assert!(second.status.success(), "{second:?}");
+        let mails = smtp.wait_for(emails.len(), Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(500));
+        let mails = if smtp.messages().len() > mails.len() {
+            smtp.messages()
+        } else {
+            mails
+        };
+        let mut per_member = std::collections::BTreeMap::new();
+        for mail in &mails {
+            for to in &mail.rcpt_tos {
+                *per_member.entry(to.clone()).or_insert(0) += 1;
+            }
+        }
+        for email in &emails {
+            assert_eq!(per_member.get(email), Some(&1), "{email}: {per_member:?}");
+        }
+        // A third run finds nothing to do.
+        let third = run().output().expect("third run");
+        assert!(
+            String::from_utf8_lossy(&third.stdout).contains("Planned 0, sent 0"),
+            "{third:?}"
+        );
+        assert_eq!(smtp.messages().len(), emails.len());
+    }
+}

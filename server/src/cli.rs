@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         command: FederationCommand,
     },
+    /// Email digests: send what is due now, or look at what would be sent.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
     /// The search index: rebuild it from the database, or check it is in step.
     Search {
         #[command(subcommand)]
@@ -106,6 +111,23 @@ pub enum DemoCommand {
         /// samples built into Mutual.
         #[arg(long)]
         from: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Send every digest that is due (and finish any an earlier run left unfinished).
+    Run {
+        /// Only list who would get a digest now, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the digest a member would get now (the text part; --html for the HTML part).
+    Preview {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        html: bool,
     },
 }
 
@@ -360,7 +382,89 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { command } => search(load_config(&cli)?, command),
+        Command::Digest { command } => digest(load_config(&cli)?, command),
     }
+}
+
+fn digest(config: Config, command: &DigestCommand) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(async move {
+        let db = prepare_database(&config)?;
+        let engine = crate::search::open_engine(&config).await?;
+        let search = crate::search::Search::new(engine, db.clone());
+        // Changes made while no server ran are indexed first, so the digest sees them.
+        search.sync_pending().await?;
+        let mailer = std::sync::Arc::new(crate::mail::Mailer::from_config(&config)?);
+        let service = crate::digests::run::DigestService::new(
+            db.clone(),
+            search,
+            mailer,
+            std::sync::Arc::new(config.clone()),
+        )
+        .await?;
+        let now = chrono::Utc::now();
+        match command {
+            DigestCommand::Run { dry_run: true } => {
+                let due = service.due(now).await?;
+                for (user, _, period) in &due {
+                    let last = crate::digests::schedule::first_window(
+                        &crate::digests::settings::DigestSettings::default(),
+                    );
+                    let sections = service
+                        .compose(&user.id, (now - last).naive_utc(), now.naive_utc())
+                        .await?;
+                    let items: usize = sections.iter().map(|s| s.items.len()).sum();
+                    println!(
+                        "{:<20} {:<32} {:<20} about {items} new item(s)",
+                        user.username, user.email, period.key
+                    );
+                }
+                println!("{} member(s) due. Nothing was sent (dry run).", due.len());
+            }
+            DigestCommand::Run { dry_run: false } => {
+                let report = service.run_now(now).await?;
+                println!(
+                    "Planned {}, sent {}, nothing new for {}, refused {}, to retry {}.",
+                    report.planned, report.sent, report.empty, report.failed, report.retry
+                );
+            }
+            DigestCommand::Preview { member, html } => {
+                let name = member.clone();
+                let user = db
+                    .query(move |conn| accounts::find_by_username(conn, &name))
+                    .await?
+                    .ok_or_else(|| anyhow!("no account named {member}"))?;
+                let settings = {
+                    let id = user.id.clone();
+                    db.query(move |conn| crate::digests::settings::get(conn, &id))
+                        .await?
+                };
+                let start = now - crate::digests::schedule::first_window(&settings);
+                let sections = service
+                    .compose(&user.id, start.naive_utc(), now.naive_utc())
+                    .await?;
+                if sections.is_empty() {
+                    println!(
+                        "Nothing new for {member} since {}: no digest would be sent.",
+                        start.format("%Y-%m-%d %H:%M UTC")
+                    );
+                } else {
+                    let message = service.message(&user, &sections, None, now)?;
+                    println!("Subject: {}\n", message.subject);
+                    if *html {
+                        println!("{}", message.html.unwrap_or_default());
+                    } else {
+                        println!("{}", message.text);
+                    }
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 fn search(config: Config, command: &SearchCommand) -> anyhow::Result<ExitCode> {

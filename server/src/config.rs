@@ -104,6 +104,8 @@ pub struct MailSettings {
     pub smtp_username: Option<String>,
     pub smtp_password: Option<String>,
     pub smtp_timeout_seconds: u32,
+    /// How often the server looks for digests that are due, in seconds.
+    pub digest_check_seconds: u32,
 }
 
 impl Default for MailSettings {
@@ -118,6 +120,7 @@ impl Default for MailSettings {
             smtp_username: None,
             smtp_password: None,
             smtp_timeout_seconds: 30,
+            digest_check_seconds: 60,
         }
     }
 }
@@ -594,6 +597,9 @@ pub fn validate(settings: Settings) -> Result<Config, Vec<Problem>> {
                 "set both or neither",
             ));
         }
+    }
+    if mail.digest_check_seconds == 0 {
+        problems.push(problem("mail.digest_check_seconds", "must be at least 1"));
     }
     if mail.smtp_timeout_seconds == 0 {
         problems.push(problem("mail.smtp_timeout_seconds", "must be at least 1"));

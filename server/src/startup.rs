@@ -99,6 +99,14 @@ impl Application {
         let mailer = Arc::new(crate::mail::Mailer::from_config(&config)?);
         let search = Search::new(crate::search::open_engine(&config).await?, db.clone());
         search.install_after_write_hook();
+        let digests = crate::digests::run::DigestService::new(
+            db.clone(),
+            search.clone(),
+            mailer.clone(),
+            config.clone(),
+        )
+        .await
+        .map_err(|e| StartupError::Secret(e.to_string()))?;
         let state = AppState::new(
             db.clone(),
             config.clone(),
@@ -118,6 +126,11 @@ impl Application {
         let mut workers = runner.spawn(config.jobs.workers, shutdown_rx.clone());
         workers.push(tokio::spawn(schedule_maintenance(
             db.clone(),
+            shutdown_rx.clone(),
+        )));
+        workers.push(tokio::spawn(send_digests(
+            digests,
+            Duration::from_secs(u64::from(config.mail.digest_check_seconds)),
             shutdown_rx.clone(),
         )));
         workers.push(tokio::spawn(check_search_then_sync(
@@ -192,6 +205,28 @@ async fn check_search_then_sync(
         Err(e) => tracing::warn!(error = %e, "could not check the search index"),
     }
     search.run_periodic(interval, shutdown).await;
+}
+
+/// The digest scheduler inside `mutual serve`: plans what is due and sends it, every few
+/// seconds; interrupted deliveries are finished on the next round.
+async fn send_digests(
+    digests: crate::digests::run::DigestService,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        match digests.run_now(chrono::Utc::now()).await {
+            Ok(report) if report.planned + report.sent + report.failed > 0 => {
+                tracing::info!(?report, "digests")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "digest run failed; will try again"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
 }
 
 async fn schedule_maintenance(db: Db, mut shutdown: watch::Receiver<bool>) {

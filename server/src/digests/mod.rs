@@ -4,8 +4,10 @@
 //! it reads content, organisations and the search index but never changes them.
 
 pub mod follows;
+pub mod run;
 pub mod schedule;
 pub mod settings;
+pub mod unsubscribe;
 
 use crate::accounts::FieldError;
 use crate::db::DbError;
@@ -16,6 +18,11 @@ pub enum DigestError {
     Invalid(Vec<FieldError>),
     #[error("no such follow")]
     NotFound,
+    /// Sending can be tried again later.
+    #[error("{0}")]
+    Transient(String),
+    #[error("{0}")]
+    Other(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }

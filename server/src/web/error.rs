@@ -95,6 +95,9 @@ impl From<crate::digests::DigestError> for AppError {
             DigestError::Invalid(fields) => AppError::Invalid(fields),
             DigestError::NotFound => AppError::NotFound,
             DigestError::Db(db) => AppError::from(db),
+            DigestError::Transient(message) | DigestError::Other(message) => {
+                AppError::Internal(message)
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod content;
+mod digests;
 mod email_links;
 
 pub use email_links::queue_approval;
@@ -31,6 +32,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/confirm-email/{token}",
             web::get().to(email_links::confirm_email),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            web::get().to(digests::unsubscribe_link),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            web::post().to(digests::unsubscribe_one_click),
+        )
+        .route(
+            "/email-settings/{token}",
+            web::get().to(digests::email_settings),
+        )
+        .route(
+            "/email-settings/{token}",
+            web::post().to(digests::save_email_settings),
         )
         .route("/password/forgot", web::get().to(email_links::forgot_form))
         .route("/password/forgot", web::post().to(email_links::forgot))

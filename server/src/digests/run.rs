@@ -1,0 +1,494 @@
+//! Composing and sending digests, safely repeatable.
+//!
+//! A run first writes one `digest_deliveries` row per member and period (the unique key
+//! makes a second run, or a second server, skip what is already planned), then sends each
+//! row: `pending` → `sending` (with its Message-ID fixed) → `sent`, or `empty` when nothing
+//! is new, or `failed` when the address is refused for good. A run that stops halfway
+//! leaves rows that the next run picks up; a row that is `sent` is never sent again. The one
+//! case no program can close is a crash between the mail server accepting a message and the
+//! row being marked `sent`: that row is sent again, with the same Message-ID, so the two
+//! copies are recognisably one message.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use minijinja::context;
+use serde::Serialize;
+
+use super::follows::{self, FollowKind};
+use super::schedule::{self, Period};
+use super::settings::{self, DigestSettings};
+use super::{unsubscribe, DigestError};
+use crate::accounts::{self, User};
+use crate::config::Config;
+use crate::db::schema::{digest_deliveries, digest_settings, member_follows};
+use crate::db::{self, Db, DbConn};
+use crate::mail::{MailError, Mailer, Outgoing};
+use crate::search::{DocType, Facet, Search, SearchQuery, Sort};
+
+/// Pauses a member's digests after this many refusals in a row.
+pub const BOUNCES_BEFORE_PAUSE: i32 = 3;
+/// At most this many items per section: a digest is a summary, the site has the rest.
+const ITEMS_PER_SECTION: usize = 10;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestItem {
+    pub title: String,
+    pub url: String,
+    pub type_label: &'static str,
+    pub organisation_name: String,
+    pub lang: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestSection {
+    pub heading: String,
+    pub items: Vec<DigestItem>,
+}
+
+/// What a run did or would do for one member.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedDigest {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Empty,
+    AlreadyDone,
+    Failed,
+}
+
+pub struct DigestService {
+    pub db: Db,
+    pub search: Arc<Search>,
+    pub mailer: Arc<Mailer>,
+    pub config: Arc<Config>,
+    secret: Vec<u8>,
+}
+
+impl DigestService {
+    pub async fn new(
+        db: Db,
+        search: Arc<Search>,
+        mailer: Arc<Mailer>,
+        config: Arc<Config>,
+    ) -> Result<DigestService, DigestError> {
+        let secret = db
+            .query(|conn| {
+                db::get_or_init_setting(conn, "secret_key", || {
+                    crate::accounts::tokens::random_token("")
+                })
+            })
+            .await?;
+        Ok(DigestService {
+            db,
+            search,
+            mailer,
+            config,
+            secret: secret.into_bytes(),
+        })
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.config
+            .public_url
+            .join(path)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| path.to_string())
+    }
+
+    /// Members whose digest for the current period is due and not yet planned.
+    pub async fn due(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(User, DigestSettings, Period)>, DigestError> {
+        self.db
+            .run(move |conn| {
+                let followers: Vec<String> = member_follows::table
+                    .select(member_follows::user_id)
+                    .distinct()
+                    .load(conn)?;
+                let mut due = Vec::new();
+                for user_id in followers {
+                    let user =
+                        accounts::get_user(conn, &user_id).map_err(|_| DigestError::NotFound)?;
+                    if user.status() != accounts::Status::Active
+                        || user.email_confirmed_at.is_none()
+                    {
+                        continue;
+                    }
+                    let settings = settings::get(conn, &user.id)?;
+                    let Some(period) = schedule::due_period(&settings, now) else {
+                        continue;
+                    };
+                    let planned: i64 = digest_deliveries::table
+                        .filter(digest_deliveries::user_id.eq(&user.id))
+                        .filter(digest_deliveries::period.eq(&period.key))
+                        .count()
+                        .get_result(conn)?;
+                    if planned == 0 {
+                        due.push((user, settings, period));
+                    }
+                }
+                Ok::<_, DigestError>(due)
+            })
+            .await
+    }
+
+    /// Writes the delivery rows for everyone due. Returns what was planned.
+    pub async fn plan(&self, now: DateTime<Utc>) -> Result<Vec<PlannedDigest>, DigestError> {
+        let due = self.due(now).await?;
+        let mut planned = Vec::new();
+        for (user, settings, period) in due {
+            let user_id = user.id.clone();
+            let key = period.key.clone();
+            let created = self
+                .db
+                .run(move |conn| plan_one(conn, &user_id, &settings, &key, now.naive_utc()))
+                .await?;
+            if created.is_some() {
+                planned.push(PlannedDigest {
+                    user_id: user.id,
+                    username: user.username,
+                    email: user.email,
+                    period: period.key,
+                });
+            }
+        }
+        Ok(planned)
+    }
+
+    /// Deliveries not finished yet (planned, or interrupted while sending).
+    pub async fn unfinished(&self) -> Result<Vec<String>, DigestError> {
+        Ok(self
+            .db
+            .query(|conn| {
+                digest_deliveries::table
+                    .filter(digest_deliveries::status.eq_any(["pending", "sending"]))
+                    .order(digest_deliveries::created_at.asc())
+                    .select(digest_deliveries::id)
+                    .load(conn)
+            })
+            .await?)
+    }
+
+    /// The sections of a member's digest for a window.
+    pub async fn compose(
+        &self,
+        user_id: &str,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    ) -> Result<Vec<DigestSection>, DigestError> {
+        let id = user_id.to_string();
+        let follows = self.db.query(move |conn| follows::list(conn, &id)).await?;
+        let (start, end) = (start.and_utc().timestamp(), end.and_utc().timestamp());
+        let mut seen = std::collections::HashSet::new();
+        let mut sections = Vec::new();
+        for follow in follows {
+            let (query, heading) = match follow.kind {
+                FollowKind::Organisation => (
+                    SearchQuery::new("").filter(Facet::Org, follow.target.clone()),
+                    format!("From {}", follow.label),
+                ),
+                FollowKind::Topic => (
+                    SearchQuery::new("").filter(Facet::Topic, follow.target.clone()),
+                    format!("About {}", follow.label),
+                ),
+                FollowKind::Search => match follows::parse_search(&follow.target) {
+                    Some(query) => (query, format!("Matching your search {}", follow.label)),
+                    None => continue,
+                },
+            };
+            let results = self
+                .search
+                .search(&query.sorted(Sort::Date).paged(1, 100))
+                .await
+                .map_err(|e| DigestError::Other(e.to_string()))?;
+            let items: Vec<DigestItem> = results
+                .hits
+                .into_iter()
+                .filter(|h| h.doc_type != DocType::Organisation)
+                .filter(|h| h.published > start && h.published <= end)
+                .filter(|h| seen.insert(h.id.clone()))
+                .take(ITEMS_PER_SECTION)
+                .map(|h| DigestItem {
+                    url: self.url(&h.path),
+                    title: h.title,
+                    type_label: h.doc_type.label(),
+                    organisation_name: h.organisation_name,
+                    lang: h.lang,
+                    summary: crate::search::query::excerpt(&h.summary, 300),
+                })
+                .collect();
+            if !items.is_empty() {
+                sections.push(DigestSection { heading, items });
+            }
+        }
+        Ok(sections)
+    }
+
+    /// The message for a member (used by sending and by `mutual digest preview`).
+    pub fn message(
+        &self,
+        user: &User,
+        sections: &[DigestSection],
+        message_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Outgoing, MailError> {
+        let token = unsubscribe::token(&self.secret, &user.id, now);
+        let unsubscribe_url = self.url(&format!("/unsubscribe/{token}"));
+        let settings_url = self.url(&format!("/email-settings/{token}"));
+        let instance = if self.config.instance_name.is_empty() {
+            "Mutual".to_string()
+        } else {
+            self.config.instance_name.clone()
+        };
+        let count: usize = sections.iter().map(|s| s.items.len()).sum();
+        let (text, html) = crate::mail::render_pair(
+            "digest",
+            context! {
+                name => user.display_name, instance => instance, sections => sections,
+                count => count, unsubscribe_url => unsubscribe_url, settings_url => settings_url,
+            },
+        )?;
+        Ok(Outgoing {
+            to: user.email.clone(),
+            to_name: Some(user.display_name.clone()),
+            subject: if count == 1 {
+                format!("1 new item on {instance}")
+            } else {
+                format!("{count} new items on {instance}")
+            },
+            text,
+            html: Some(html),
+            headers: vec![
+                ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
+                (
+                    "List-Unsubscribe-Post".into(),
+                    "List-Unsubscribe=One-Click".into(),
+                ),
+            ],
+            message_id,
+        })
+    }
+
+    /// Sends one planned delivery (or finishes an interrupted one).
+    pub async fn send(
+        &self,
+        delivery_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, DigestError> {
+        let id = delivery_id.to_string();
+        let row: (String, String, NaiveDateTime, NaiveDateTime, Option<String>) = self
+            .db
+            .query(move |conn| {
+                digest_deliveries::table
+                    .filter(digest_deliveries::id.eq(&id))
+                    .select((
+                        digest_deliveries::user_id,
+                        digest_deliveries::status,
+                        digest_deliveries::window_start,
+                        digest_deliveries::window_end,
+                        digest_deliveries::message_id,
+                    ))
+                    .first(conn)
+            })
+            .await?;
+        let (user_id, status, start, end, message_id) = row;
+        if !matches!(status.as_str(), "pending" | "sending") {
+            return Ok(Outcome::AlreadyDone);
+        }
+        let uid = user_id.clone();
+        let user = self
+            .db
+            .run(move |conn| accounts::get_user(conn, &uid).map_err(|_| DigestError::NotFound))
+            .await?;
+        let sections = self.compose(&user.id, start, end).await?;
+        let items: i32 = sections.iter().map(|s| s.items.len() as i32).sum();
+        if items == 0 {
+            self.finish(delivery_id, "empty", 0, None).await?;
+            return Ok(Outcome::Empty);
+        }
+        let message_id =
+            message_id.unwrap_or_else(|| format!("<digest.{delivery_id}@{}>", self.mailer.host()));
+        let outgoing = self
+            .message(&user, &sections, Some(message_id.clone()), now)
+            .map_err(|e| DigestError::Other(e.to_string()))?;
+        let id = delivery_id.to_string();
+        let mid = message_id.clone();
+        self.db
+            .query(move |conn| {
+                diesel::update(digest_deliveries::table.filter(digest_deliveries::id.eq(&id)))
+                    .set((
+                        digest_deliveries::status.eq("sending"),
+                        digest_deliveries::message_id.eq(&mid),
+                        digest_deliveries::attempts.eq(digest_deliveries::attempts + 1),
+                        digest_deliveries::items.eq(items),
+                    ))
+                    .execute(conn)
+            })
+            .await?;
+        match self.mailer.send(&outgoing).await {
+            Ok(_) => {
+                self.finish(delivery_id, "sent", items, None).await?;
+                let uid = user.id.clone();
+                self.db
+                    .query(move |conn| {
+                        diesel::update(
+                            digest_settings::table.filter(digest_settings::user_id.eq(&uid)),
+                        )
+                        .set(digest_settings::bounces.eq(0))
+                        .execute(conn)
+                    })
+                    .await?;
+                Ok(Outcome::Sent)
+            }
+            Err(e) if e.is_permanent() => {
+                self.finish(delivery_id, "failed", items, Some(e.to_string()))
+                    .await?;
+                let uid = user.id.clone();
+                self.db.run(move |conn| record_bounce(conn, &uid)).await?;
+                Ok(Outcome::Failed)
+            }
+            Err(e) => {
+                let id = delivery_id.to_string();
+                let error = e.to_string();
+                self.db
+                    .query(move |conn| {
+                        diesel::update(
+                            digest_deliveries::table.filter(digest_deliveries::id.eq(&id)),
+                        )
+                        .set((
+                            digest_deliveries::status.eq("pending"),
+                            digest_deliveries::last_error.eq(&error),
+                        ))
+                        .execute(conn)
+                    })
+                    .await?;
+                Err(DigestError::Transient(e.to_string()))
+            }
+        }
+    }
+
+    async fn finish(
+        &self,
+        delivery_id: &str,
+        status: &'static str,
+        items: i32,
+        error: Option<String>,
+    ) -> Result<(), DigestError> {
+        let id = delivery_id.to_string();
+        self.db
+            .query(move |conn| {
+                diesel::update(digest_deliveries::table.filter(digest_deliveries::id.eq(&id)))
+                    .set((
+                        digest_deliveries::status.eq(status),
+                        digest_deliveries::items.eq(items),
+                        digest_deliveries::last_error.eq(error),
+                        digest_deliveries::sent_at.eq(db::now()),
+                    ))
+                    .execute(conn)
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Plans what is due, then sends everything unfinished, one after another.
+    pub async fn run_now(&self, now: DateTime<Utc>) -> Result<RunReport, DigestError> {
+        let planned = self.plan(now).await?.len();
+        let mut report = RunReport {
+            planned,
+            ..RunReport::default()
+        };
+        for id in self.unfinished().await? {
+            match self.send(&id, now).await {
+                Ok(Outcome::Sent) => report.sent += 1,
+                Ok(Outcome::Empty) => report.empty += 1,
+                Ok(Outcome::Failed) => report.failed += 1,
+                Ok(Outcome::AlreadyDone) => {}
+                Err(DigestError::Transient(e)) => {
+                    tracing::warn!(delivery = %id, error = %e, "digest not sent yet");
+                    report.retry += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(report)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    pub planned: usize,
+    pub sent: usize,
+    pub empty: usize,
+    pub failed: usize,
+    pub retry: usize,
+}
+
+/// The window of a new delivery starts where the member's last one ended (nothing is missed
+/// between digests), or one period back for a first digest.
+fn plan_one(
+    conn: &mut DbConn,
+    user_id: &str,
+    settings: &DigestSettings,
+    period: &str,
+    now: NaiveDateTime,
+) -> Result<Option<String>, DigestError> {
+    let last_end: Option<NaiveDateTime> = digest_deliveries::table
+        .filter(digest_deliveries::user_id.eq(user_id))
+        .select(diesel::dsl::max(digest_deliveries::window_end))
+        .first(conn)?;
+    let start = last_end.unwrap_or(now - schedule::first_window(settings));
+    let id = db::new_id();
+    let inserted = diesel::insert_into(digest_deliveries::table)
+        .values((
+            digest_deliveries::id.eq(&id),
+            digest_deliveries::user_id.eq(user_id),
+            digest_deliveries::period.eq(period),
+            digest_deliveries::window_start.eq(start),
+            digest_deliveries::window_end.eq(now),
+            digest_deliveries::status.eq("pending"),
+            digest_deliveries::created_at.eq(now),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(Some(id)),
+        // Another run planned it first.
+        Err(e) if db::is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn record_bounce(conn: &mut DbConn, user_id: &str) -> Result<(), DigestError> {
+    let current = settings::get(conn, user_id)?;
+    let exists: i64 = digest_settings::table
+        .filter(digest_settings::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        settings::save(conn, user_id, &current)?;
+    }
+    diesel::update(digest_settings::table.filter(digest_settings::user_id.eq(user_id)))
+        .set(digest_settings::bounces.eq(digest_settings::bounces + 1))
+        .execute(conn)?;
+    diesel::update(
+        digest_settings::table
+            .filter(digest_settings::user_id.eq(user_id))
+            .filter(digest_settings::bounces.ge(BOUNCES_BEFORE_PAUSE)),
+    )
+    .set(digest_settings::paused_at.eq(db::now()))
+    .execute(conn)?;
+    Ok(())
+}
