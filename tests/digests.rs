@@ -496,3 +496,77 @@ mod delivery {
         assert_eq!(smtp.messages().len(), emails.len());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_follow_save_searches_and_change_the_digest() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.organisation_with_team("northlight", "GB-ENG").await;
+    app.create_user("reader", mutual::accounts::Role::Member)
+        .await;
+    app.log_in("reader").await;
+    let (_, profile) = app.get_text("/organisations/northlight").await;
+    assert!(
+        profile.contains("in my email digest"),
+        "a follow button for members"
+    );
+    let response = app
+        .post_form(
+            "/follows",
+            &[
+                ("kind", "organisation"),
+                ("target", "northlight"),
+                ("back", "/organisations/northlight"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, search) = app.get_text("/search?q=hours&topic=personnel").await;
+    assert!(
+        search.contains(r#"form="save-search""#)
+            && search.contains(r#"value="q=hours&amp;topic=personnel""#),
+        "{search}"
+    );
+    let response = app
+        .post_form(
+            "/follows",
+            &[
+                ("kind", "search"),
+                ("target", "q=hours&topic=personnel"),
+                ("back", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/settings#follows",
+        "no redirect off the site"
+    );
+    let response = app
+        .post_form(
+            "/settings/digest",
+            &[
+                ("frequency", "daily"),
+                ("hour", "18"),
+                ("weekday", "3"),
+                ("timezone", "Europe/Prague"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, settings) = app.get_text("/settings?saved=digest").await;
+    assert!(settings.contains("Your digest settings are saved."));
+    assert!(settings.contains(r#"id="digest-daily" name="frequency" value="daily" checked"#));
+    assert!(settings.contains(r#"<option selected>Europe/Prague</option>"#));
+    assert!(
+        settings.contains("Org northlight") && settings.contains("“hours” · topic: personnel"),
+        "{settings}"
+    );
+    let response = app
+        .post_form(
+            "/settings/digest",
+            &[("frequency", "daily"), ("timezone", "Nowhere/Special")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+}

@@ -260,14 +260,26 @@ async fn render_settings(
     new_token: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let user_id = user.id.clone();
-    let (tokens, memberships) = state
+    let (tokens, memberships, follows, digest) = state
         .db
         .run(move |conn| {
             let tokens = accounts::tokens::list_for_user(conn, &user_id)?;
             let memberships = crate::organisations::memberships(conn, &user_id)?;
-            Ok::<_, DbError>((tokens, memberships))
+            let follows = crate::digests::follows::list(conn, &user_id)?;
+            let digest = crate::digests::settings::get(conn, &user_id)?;
+            Ok::<_, DbError>((tokens, memberships, follows, digest))
         })
         .await?;
+    let weekdays = [
+        (1, "Monday"),
+        (2, "Tuesday"),
+        (3, "Wednesday"),
+        (4, "Thursday"),
+        (5, "Friday"),
+        (6, "Saturday"),
+        (7, "Sunday"),
+    ];
+    let time_zones: Vec<&str> = crate::digests::settings::time_zones().collect();
     let memberships: Vec<_> = memberships
         .into_iter()
         .map(|(handle, name, role)| context! { handle => handle, name => name, role => role })
@@ -280,6 +292,12 @@ async fn render_settings(
             tokens => tokens,
             memberships => memberships,
             new_token => new_token,
+            follows => follows,
+            digest => digest,
+            email_confirmed => user.email_confirmed_at.is_some(),
+            weekdays => weekdays,
+            time_zones => time_zones,
+            saved => req.query_string().contains("saved=digest"),
         },
     )?;
     Ok(html(body))

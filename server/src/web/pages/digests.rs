@@ -143,3 +143,86 @@ pub async fn save_email_settings(
         .await?;
     settings_page(&req, &state, token, user_id, true).await
 }
+
+#[derive(Debug, Deserialize)]
+pub struct FollowForm {
+    kind: String,
+    target: String,
+    /// Where to go back to (a local path).
+    #[serde(default)]
+    back: String,
+}
+
+fn local_path(path: &str) -> &str {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path
+    } else {
+        "/settings#follows"
+    }
+}
+
+/// Follows an organisation, topic or search from a button on its page.
+pub async fn follow(
+    state: web::Data<AppState>,
+    crate::web::auth::RequireUser(user): crate::web::auth::RequireUser,
+    Form(form): Form<FollowForm>,
+) -> Result<HttpResponse, PageError> {
+    use crate::digests::follows::{self, FollowKind};
+    let kind = FollowKind::parse(&form.kind).ok_or_else(|| {
+        crate::web::error::AppError::bad_request("invalid_kind", "Unknown kind of follow.")
+    })?;
+    let target = form.target.clone();
+    state
+        .db
+        .run(move |conn| follows::add(conn, &user.id, kind, &target))
+        .await?;
+    Ok(super::redirect(local_path(&form.back)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+pub async fn unfollow(
+    state: web::Data<AppState>,
+    crate::web::auth::RequireUser(user): crate::web::auth::RequireUser,
+    path: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    state
+        .db
+        .run(move |conn| crate::digests::follows::remove(conn, &user.id, &id))
+        .await?;
+    Ok(super::redirect("/settings#follows"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DigestForm {
+    frequency: String,
+    hour: Option<u32>,
+    weekday: Option<u32>,
+    timezone: Option<String>,
+}
+
+pub async fn save_digest(
+    state: web::Data<AppState>,
+    crate::web::auth::RequireUser(user): crate::web::auth::RequireUser,
+    Form(form): Form<DigestForm>,
+) -> Result<HttpResponse, PageError> {
+    state
+        .db
+        .run(move |conn| {
+            let current = settings::get(conn, &user.id)?;
+            let new = SettingsInput {
+                frequency: form.frequency.clone(),
+                hour: form.hour,
+                weekday: form.weekday,
+                timezone: form.timezone.clone(),
+            }
+            .validate(&current)?;
+            settings::save(conn, &user.id, &new)?;
+            Ok::<_, crate::digests::DigestError>(())
+        })
+        .await?;
+    Ok(super::redirect("/settings?saved=digest#digest"))
+}

@@ -33,6 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/confirm-email/{token}",
             web::get().to(email_links::confirm_email),
         )
+        .route("/follows", web::post().to(digests::follow))
+        .route("/follows/{id}/remove", web::post().to(digests::unfollow))
+        .route("/settings/digest", web::post().to(digests::save_digest))
         .route(
             "/unsubscribe/{token}",
             web::get().to(digests::unsubscribe_link),

@@ -191,6 +191,7 @@ pub async fn search(
             problems => problems,
             facets => facet_views(&query, &results),
             filtered => !query.filters.is_empty(),
+            search_params => crate::digests::follows::canonical_search(&query),
             total => results.total,
             hits => hits,
             page_number => page_number,
