@@ -443,6 +443,29 @@ mod delivery {
                 .stderr(std::process::Stdio::piped());
             command
         };
+        // Looking first sends nothing.
+        let mut dry = run();
+        dry.args(["--dry-run"]);
+        let dry = dry.output().expect("dry run");
+        let out = String::from_utf8_lossy(&dry.stdout);
+        assert!(
+            out.contains("member0") && out.contains("20 member(s) due. Nothing was sent"),
+            "{dry:?}"
+        );
+        let preview = Command::new(env!("CARGO_BIN_EXE_mutual"))
+            .env("MUTUAL_DATA_DIR", &data)
+            .env("MUTUAL_DATABASE_URL", &url)
+            .args(["digest", "preview", "--member", "member3"])
+            .output()
+            .expect("preview");
+        let out = String::from_utf8_lossy(&preview.stdout);
+        assert!(
+            out.contains("Subject: ")
+                && out.contains("From Northlight Support")
+                && out.contains("Unsubscribe: "),
+            "{preview:?}"
+        );
+        assert!(smtp.messages().is_empty(), "neither sent anything");
         let mut child = run().spawn().expect("start a digest run");
         let sent = || -> i64 {
             use mutual::db::schema::digest_deliveries as d;
@@ -569,4 +592,125 @@ async fn the_pages_follow_save_searches_and_change_the_digest() {
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_addresses_are_retried_or_paused_as_the_server_says() {
+    use common::smtp::{SmtpOptions, SmtpServer};
+    use diesel::prelude::*;
+    let smtp = SmtpServer::start_with(SmtpOptions {
+        reject: vec![
+            ("flaky@example.org".into(), 451),
+            ("gone@example.org".into(), 550),
+        ],
+        ..Default::default()
+    });
+    let port = smtp.port();
+    let app = common::spawn_app_with(Backend::Sqlite, move |config| {
+        config.mail.transport = mutual::config::MailTransportKind::Smtp;
+        config.mail.smtp_host = Some("127.0.0.1".into());
+        config.mail.smtp_port = port;
+        config.mail.smtp_security = mutual::config::SmtpSecurity::None;
+        config.mail.digest_check_seconds = 1;
+    })
+    .await;
+    let (editor, _) = app.organisation_with_team("northlight", "GB-ENG").await;
+    let (_, guide) = call(&app, reqwest::Method::POST, "/api/v1/guides", Some(&editor),
+        Some(json!({"organisation": "northlight", "title": "Circles of support", "lang": "en", "body": "x"}))).await;
+    let id = guide["id"].as_str().expect("id");
+    call(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/guides/{id}/publish"),
+        Some(&editor),
+        Some(json!({})),
+    )
+    .await;
+    for name in ["flaky", "gone"] {
+        let user = app.create_user(name, mutual::accounts::Role::Member).await;
+        let token = app.api_token(name).await;
+        call(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/me/follows",
+            Some(&token),
+            Some(json!({"kind": "organisation", "target": "northlight"})),
+        )
+        .await;
+        let (status, _) = call(
+            &app,
+            reqwest::Method::PUT,
+            "/api/v1/me/digest",
+            Some(&token),
+            Some(json!({"frequency": "daily", "hour": 0, "timezone": "UTC"})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        if name == "gone" {
+            // Two refusals already: the third pauses the digests.
+            let id = user.id.clone();
+            app.db
+                .query(move |conn| {
+                    use mutual::db::schema::digest_settings as s;
+                    diesel::update(s::table.filter(s::user_id.eq(&id)))
+                        .set(s::bounces.eq(2))
+                        .execute(conn)
+                })
+                .await
+                .expect("bounces");
+        }
+    }
+    let state = |name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            db.query(move |conn| {
+                use mutual::db::schema::{digest_deliveries as d, users as u};
+                d::table
+                    .inner_join(u::table)
+                    .filter(u::username.eq(name))
+                    .select((d::status, d::attempts, d::next_attempt_at))
+                    .first::<(String, i32, Option<chrono::NaiveDateTime>)>(conn)
+                    .optional()
+            })
+            .await
+            .expect("state")
+        }
+    };
+    let mut done = false;
+    for _ in 0..100 {
+        if matches!(state("gone").await, Some((s, _, _)) if s == "failed")
+            && matches!(state("flaky").await, Some((_, a, Some(_))) if a >= 1)
+        {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        done,
+        "gone: {:?}, flaky: {:?}",
+        state("gone").await,
+        state("flaky").await
+    );
+    let (status, attempts, next) = state("flaky").await.expect("flaky");
+    assert_eq!(
+        (status.as_str(), attempts),
+        ("pending", 1),
+        "a 4xx is tried again later, not at once"
+    );
+    assert!(
+        next.expect("next attempt") > chrono::Utc::now().naive_utc(),
+        "after a pause"
+    );
+    let gone = app.api_token("gone").await;
+    let (_, settings) = call(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/me/digest",
+        Some(&gone),
+        None,
+    )
+    .await;
+    assert_eq!(settings["paused"], true, "three refusals pause the digests");
+    assert!(smtp.messages().is_empty());
 }

@@ -35,6 +35,8 @@ CREATE TABLE digest_deliveries (
     items INTEGER NOT NULL DEFAULT 0,
     message_id TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
+    -- After a passing failure (4xx, connection trouble): not before this time.
+    next_attempt_at TIMESTAMP,
     last_error TEXT,
     created_at TIMESTAMP NOT NULL,
     sent_at TIMESTAMP,

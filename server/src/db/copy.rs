@@ -144,7 +144,7 @@ tables! {
     digest_deliveries {
         id: String, user_id: String, period: String, window_start: Ts, window_end: Ts,
         status: String, items: i32, message_id: Option<String>, attempts: i32,
-        last_error: Option<String>, created_at: Ts, sent_at: Option<Ts>,
+        next_attempt_at: Option<Ts>, last_error: Option<String>, created_at: Ts, sent_at: Option<Ts>,
     }
 }
 

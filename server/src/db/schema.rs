@@ -258,6 +258,7 @@ diesel::table! {
         items -> Integer,
         message_id -> Nullable<Text>,
         attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,

@@ -29,6 +29,9 @@ use crate::search::{DocType, Facet, Search, SearchQuery, Sort};
 
 /// Pauses a member's digests after this many refusals in a row.
 pub const BOUNCES_BEFORE_PAUSE: i32 = 3;
+/// Passing failures are retried this many times, with pauses growing to six hours (about two
+/// days in all), before a delivery fails.
+pub const MAX_ATTEMPTS: i32 = 16;
 /// At most this many items per section: a digest is a summary, the site has the rest.
 const ITEMS_PER_SECTION: usize = 10;
 
@@ -169,13 +172,20 @@ impl DigestService {
         Ok(planned)
     }
 
-    /// Deliveries not finished yet (planned, or interrupted while sending).
-    pub async fn unfinished(&self) -> Result<Vec<String>, DigestError> {
+    /// Deliveries not finished yet (planned, or interrupted while sending) whose next
+    /// attempt is due.
+    pub async fn unfinished(&self, now: DateTime<Utc>) -> Result<Vec<String>, DigestError> {
+        let now = now.naive_utc();
         Ok(self
             .db
-            .query(|conn| {
+            .query(move |conn| {
                 digest_deliveries::table
                     .filter(digest_deliveries::status.eq_any(["pending", "sending"]))
+                    .filter(
+                        digest_deliveries::next_attempt_at
+                            .is_null()
+                            .or(digest_deliveries::next_attempt_at.le(now)),
+                    )
                     .order(digest_deliveries::created_at.asc())
                     .select(digest_deliveries::id)
                     .load(conn)
@@ -364,18 +374,38 @@ impl DigestService {
             Err(e) => {
                 let id = delivery_id.to_string();
                 let error = e.to_string();
-                self.db
+                let attempts = self
+                    .db
                     .query(move |conn| {
+                        let attempts: i32 = digest_deliveries::table
+                            .filter(digest_deliveries::id.eq(&id))
+                            .select(digest_deliveries::attempts)
+                            .first(conn)?;
+                        // Retried with growing pauses (as deliveries to peers are), for
+                        // about two days, then recorded as failed.
+                        let (status, next) = if attempts >= MAX_ATTEMPTS {
+                            ("failed", None)
+                        } else {
+                            (
+                                "pending",
+                                Some(now.naive_utc() + crate::jobs::backoff(attempts)),
+                            )
+                        };
                         diesel::update(
                             digest_deliveries::table.filter(digest_deliveries::id.eq(&id)),
                         )
                         .set((
-                            digest_deliveries::status.eq("pending"),
+                            digest_deliveries::status.eq(status),
+                            digest_deliveries::next_attempt_at.eq(next),
                             digest_deliveries::last_error.eq(&error),
                         ))
-                        .execute(conn)
+                        .execute(conn)?;
+                        Ok(attempts)
                     })
                     .await?;
+                if attempts >= MAX_ATTEMPTS {
+                    return Ok(Outcome::Failed);
+                }
                 Err(DigestError::Transient(e.to_string()))
             }
         }
@@ -411,7 +441,7 @@ impl DigestService {
             planned,
             ..RunReport::default()
         };
-        for id in self.unfinished().await? {
+        for id in self.unfinished(now).await? {
             match self.send(&id, now).await {
                 Ok(Outcome::Sent) => report.sent += 1,
                 Ok(Outcome::Empty) => report.empty += 1,
