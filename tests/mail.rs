@@ -284,3 +284,24 @@ async fn without_a_mail_server_messages_go_to_the_outbox_folder() {
     assert!(raw.contains("Subject: Confirm your email address"));
     assert!(raw.contains("multipart/alternative"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_credentials_from_the_configuration_are_used() {
+    let smtp = SmtpServer::start_with(common::smtp::SmtpOptions {
+        auth: Some(("mutual".into(), "s3cret pass".into())),
+        ..Default::default()
+    });
+    let port = smtp.port();
+    let app = spawn_app_with(Backend::Sqlite, move |config| {
+        config.mail.transport = MailTransportKind::Smtp;
+        config.mail.smtp_host = Some("127.0.0.1".into());
+        config.mail.smtp_port = port;
+        config.mail.smtp_security = SmtpSecurity::None;
+        config.mail.smtp_username = Some("mutual".into());
+        config.mail.smtp_password = Some("s3cret pass".into());
+    })
+    .await;
+    sign_up(&app, "authed").await;
+    let mails = smtp.wait_for(1, Duration::from_secs(20));
+    assert_eq!(mails[0].rcpt_tos, vec!["authed@example.org".to_string()]);
+}
