@@ -2,31 +2,10 @@
 
 mod common;
 
-use common::{spawn_app, Backend, TestApp};
+use common::{spawn_app, Backend};
 use serde_json::{json, Value};
 
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = common::new_client().request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use common::call;
 
 async fn follows_and_settings(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -23,28 +23,7 @@ async fn organisation(app: &TestApp, handle: &str, country: &str) -> (String, St
     app.organisation_with_team(handle, country).await
 }
 
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = common::new_client().request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
+use common::call;
 
 /// Waits (up to 30 s) until `check` holds; deliveries go through the job queue.
 async fn eventually<F, Fut>(what: &str, mut check: F)

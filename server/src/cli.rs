@@ -388,10 +388,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn digest(config: Config, command: &DigestCommand) -> anyhow::Result<ExitCode> {
     crate::telemetry::init(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
+    let runtime = runtime()?;
     runtime.block_on(async move {
         let db = prepare_database(&config)?;
         let engine = crate::search::open_engine(&config).await?;
@@ -468,10 +465,7 @@ fn digest(config: Config, command: &DigestCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn search(config: Config, command: &SearchCommand) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
+    let runtime = runtime()?;
     runtime.block_on(async move {
         let db = prepare_database(&config)?;
         let engine = crate::search::open_engine(&config).await?;
@@ -543,12 +537,16 @@ fn config_check(cli: &Cli) -> ExitCode {
     }
 }
 
-fn serve(config: Config) -> anyhow::Result<ExitCode> {
-    crate::telemetry::init(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("could not start the async runtime")?;
+        .context("could not start the async runtime")
+}
+
+fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    crate::telemetry::init(config.log_format);
+    let runtime = runtime()?;
     runtime.block_on(async move {
         let app = Application::build(config.clone()).await?;
         let admins = {
