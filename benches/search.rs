@@ -8,7 +8,9 @@
 //! streamed into the index in batches and never held whole, so the memory figures are the
 //! engine's. The whole-request figures come from the real server (`Application`) started in
 //! a child process (this program run with `--serve DIR`) over the index just built, so its
-//! resident memory is the server's alone.
+//! resident memory is the server's alone. Alongside, it takes the time apart: the same
+//! queries without hits (page 501: match, count and facets only), tantivy on its own (one
+//! term, every document, with and without facet counting) and one snippet per language.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -812,6 +814,8 @@ impl Class {
 #[derive(Debug, Clone)]
 struct Spec {
     class: Class,
+    /// The language of the document the words come from.
+    lang: &'static str,
     text: String,
     filters: Vec<(Facet, String)>,
     by_date: bool,
@@ -911,6 +915,7 @@ fn queries(corpus: &Corpus, sample: &[SearchDocument], seed: u64, per_class: usi
             let words = content_words(doc, language);
             let mut spec = Spec {
                 class,
+                lang: language.code,
                 text: String::new(),
                 filters: Vec::new(),
                 by_date: false,
@@ -1377,11 +1382,14 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
 
     let specs = queries(&corpus, &sample, QUERY_SEED, per_class);
     let warm_up = queries(&corpus, &sample, WARM_UP_SEED, WARM_UP_PER_CLASS);
-    drop(sample);
     for spec in &warm_up {
         engine.search_now(&spec.query()).expect("warm-up search");
     }
     let mut rows = Vec::new();
+    let mut by_language: Vec<(&'static str, Vec<Duration>, Vec<u64>)> = LANGUAGES
+        .iter()
+        .map(|l| (l.code, Vec::new(), Vec::new()))
+        .collect();
     for class in Class::ALL {
         let mut times = Vec::new();
         let mut hits = Vec::new();
@@ -1389,8 +1397,15 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
             let query = spec.query();
             let t = Instant::now();
             let results = engine.search_now(&query).expect("search");
-            times.push(t.elapsed());
+            let took = t.elapsed();
+            times.push(took);
             hits.push(results.total);
+            if class != Class::Browse {
+                if let Some((_, t, h)) = by_language.iter_mut().find(|(l, ..)| *l == spec.lang) {
+                    t.push(took);
+                    h.push(results.total);
+                }
+            }
         }
         rows.push((class, Latency::of(times, &hits)));
     }
@@ -1400,6 +1415,18 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
         &rows,
     );
     println!("  memory after queries: {}", after_queries.describe());
+    println!("  the same, every class but browse, by the language of the words searched:");
+    println!(
+        "    {:<12} {:>7} {:>8} {:>8} {:>8} {:>8} {:>11}",
+        "language", "queries", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean hits"
+    );
+    for (lang, times, hits) in by_language {
+        let l = Latency::of(times, &hits);
+        println!(
+            "    {:<12} {:>7} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>11.0}",
+            lang, l.count, l.p50, l.p95, l.p99, l.max, l.mean_hits
+        );
+    }
     print_slowest(&engine, &specs);
     // Where the time goes: the same queries without hits (page 501 is past the result window,
     // so the engine only matches, counts and counts facets), then tantivy directly.
@@ -1423,8 +1450,18 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
     let breakdown = breakdown(&engine, &index_dir, &specs);
     println!("  where the time goes, single-word queries (p50 / p99 ms):");
     for (what, l) in &breakdown {
-        println!("    {what:<58} {:>6.2} / {:>6.2}", l.p50, l.p99);
+        println!("    {what:<58} {:>7.3} / {:>7.3}", l.p50, l.p99);
     }
+    let snippets = snippet_costs(&index_dir, &corpus, &sample);
+    drop(sample);
+    println!(
+        "  one snippet from one body (a page builds 20), p50 / p99 ms by language: {}",
+        snippets
+            .iter()
+            .map(|(lang, l)| format!("{lang} {:.3} / {:.3}", l.p50, l.p99))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     // The server opens the same index: this process must let go of it first.
     drop(engine);
 
@@ -1460,6 +1497,78 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
         breakdown,
         server,
     }
+}
+
+/// What one snippet costs, by language: the engine builds one per hit (20 a page) by running
+/// the document's body through its language's analyzer (stemmed where there is a stemmer).
+fn snippet_costs(
+    index_dir: &Path,
+    corpus: &Corpus,
+    sample: &[SearchDocument],
+) -> Vec<(&'static str, Latency)> {
+    use tantivy::snippet::SnippetGenerator;
+    use tantivy::tokenizer::{
+        AsciiFoldingFilter, Language as Stemming, LowerCaser, RemoveLongFilter, SimpleTokenizer,
+        Stemmer, TextAnalyzer,
+    };
+
+    let index = tantivy::Index::open_in_dir(index_dir).expect("open the index to read");
+    let field = index.schema().get_field("all").expect("the all field");
+    let analyzer = |lang: &str| {
+        let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter);
+        let stemming = match lang {
+            "en" => Some(Stemming::English),
+            "fr" => Some(Stemming::French),
+            "es" => Some(Stemming::Spanish),
+            "fi" => Some(Stemming::Finnish),
+            "sv" => Some(Stemming::Swedish),
+            "el" => Some(Stemming::Greek),
+            _ => None,
+        };
+        match stemming {
+            Some(language) => builder.filter(Stemmer::new(language)).build(),
+            None => builder.build(),
+        }
+    };
+    let mut rng = StdRng::seed_from_u64(QUERY_SEED);
+    LANGUAGES
+        .iter()
+        .map(|spec| {
+            let language = corpus.language(spec.code);
+            let docs: Vec<&SearchDocument> = sample
+                .iter()
+                .filter(|d| d.lang == spec.code)
+                .take(200)
+                .collect();
+            let mut times = Vec::new();
+            let mut lengths = Vec::new();
+            for doc in docs {
+                let Some(word) = content_words(doc, language).choose(&mut rng).copied() else {
+                    continue;
+                };
+                let mut tokens = analyzer(spec.code);
+                let mut stream = tokens.token_stream(word);
+                if !stream.advance() {
+                    continue;
+                }
+                let term = stream.token().text.clone();
+                let t = Instant::now();
+                let generator = SnippetGenerator::new(
+                    [(term, 1.0)].into_iter().collect(),
+                    analyzer(spec.code),
+                    field,
+                    200,
+                );
+                let snippet = generator.snippet(&doc.body);
+                times.push(t.elapsed());
+                lengths.push(snippet.fragment().len() as u64);
+            }
+            (spec.code, Latency::of(times, &lengths))
+        })
+        .collect()
 }
 
 /// The slowest in-process searches, with what they asked and found.

@@ -619,7 +619,7 @@ impl Inner {
                 .or_insert_with(|| self.snippet_generator(parsed, &doc.lang));
             let snippet = generator
                 .as_ref()
-                .and_then(|g| marked(g, &doc.body).or_else(|| marked(g, &doc.summary)))
+                .and_then(|g| marked(g, opening(&doc.body)).or_else(|| marked(g, &doc.summary)))
                 .unwrap_or_else(|| {
                     let source = if doc.summary.is_empty() {
                         &doc.body
@@ -687,6 +687,21 @@ impl Inner {
         }
         Ok(versions)
     }
+}
+
+/// The part of a body snippets are looked for in: stemming a whole long body for every hit
+/// costs more than the rest of the search (Greek most of all), and the opening is where a
+/// reader decides.
+fn opening(body: &str) -> &str {
+    const SNIPPET_SOURCE_BYTES: usize = 2_000;
+    if body.len() <= SNIPPET_SOURCE_BYTES {
+        return body;
+    }
+    let mut end = SNIPPET_SOURCE_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
 }
 
 /// A snippet with its highlighted words between marks, if any word was found.

@@ -278,10 +278,12 @@ impl SearchQuery {
                 message,
             })
         };
-        for (name, value) in params {
-            let value = value.trim();
+        for (name, raw) in params {
+            let value = raw.trim();
             match name {
-                "q" => query.text = value.to_string(),
+                // Only leading space goes: a trailing one says the last word is finished
+                // (no prefix matching), as a person typing "staff " means.
+                "q" => query.text = raw.trim_start().to_string(),
                 "sort" => match Sort::parse(value) {
                     Some(sort) => query.sort = sort,
                     None => error("sort", "Sort by relevance or date.".into()),
