@@ -368,6 +368,16 @@ fn the_command_line_rebuilds_and_checks_the_index() {
     let check = run(&["search", "check"]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
 
+    // While something (a server) holds the index: check still works, reindex says why not.
+    let holder = EmbeddedEngine::open(&data.join("search")).expect("hold the index");
+    let check = run(&["search", "check"]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let reindex = run(&["search", "reindex"]);
+    assert!(!reindex.status.success());
+    let err = String::from_utf8_lossy(&reindex.stderr);
+    assert!(err.contains("in use by another process"), "{err}");
+    drop(holder);
+
     // A change the index never heard of (made behind the program's back) is detected.
     let db = mutual::db::Db::open(&mutual::db::DatabaseUrl::Sqlite(data.join("mutual.db")), 1)
         .expect("open");

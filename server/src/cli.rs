@@ -136,8 +136,8 @@ pub enum SearchCommand {
     /// Rebuild the search index from the database (stop the server first when using the
     /// embedded index; with Meilisearch it can run while the server does).
     Reindex,
-    /// Compare the index with the database; exits with 1 when they differ. (With the
-    /// embedded index, stop the server first: the index is open there.)
+    /// Compare the index with the database; exits with 1 when they differ. Works while the
+    /// server runs.
     Check,
 }
 
@@ -468,7 +468,10 @@ fn search(config: Config, command: &SearchCommand) -> anyhow::Result<ExitCode> {
     let runtime = runtime()?;
     runtime.block_on(async move {
         let db = prepare_database(&config)?;
-        let engine = crate::search::open_engine(&config).await?;
+        let engine = match command {
+            SearchCommand::Check => crate::search::open_engine_read_only(&config).await?,
+            SearchCommand::Reindex => crate::search::open_engine(&config).await?,
+        };
         let search = crate::search::Search::new(engine, db);
         match command {
             SearchCommand::Reindex => {

@@ -203,7 +203,8 @@ fn is_stop_word(analyzers: &mut Analyzers, word: &str) -> bool {
 
 struct Inner {
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// None when opened read-only (`mutual search check` beside a running server).
+    writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
     analyzers: Mutex<Analyzers>,
 }
@@ -217,11 +218,21 @@ impl EmbeddedEngine {
     /// Opens the index in `dir`, creating it (or recreating it, if it was built by another
     /// schema version: the start-up check then finds it empty and rebuilds it).
     pub fn open(dir: &Path) -> Result<EmbeddedEngine, SearchError> {
+        EmbeddedEngine::open_with(dir, true)
+    }
+
+    /// Opens the index for searching only: needs no lock, so it works while a server has
+    /// the index open. Changes through it fail.
+    pub fn open_read_only(dir: &Path) -> Result<EmbeddedEngine, SearchError> {
+        EmbeddedEngine::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, writable: bool) -> Result<EmbeddedEngine, SearchError> {
         std::fs::create_dir_all(dir).map_err(index_error)?;
         let (schema, fields) = schema();
         let marker = dir.join("schema-version");
         let current = std::fs::read_to_string(&marker).unwrap_or_default();
-        if current.trim() != SCHEMA_VERSION && dir.join("meta.json").exists() {
+        if writable && current.trim() != SCHEMA_VERSION && dir.join("meta.json").exists() {
             tracing::warn!(dir = %dir.display(), "search index built by another version: starting it again");
             for entry in std::fs::read_dir(dir).map_err(index_error)?.flatten() {
                 let _ = std::fs::remove_file(entry.path());
@@ -229,7 +240,9 @@ impl EmbeddedEngine {
         }
         let directory = MmapDirectory::open(dir).map_err(index_error)?;
         let index = Index::open_or_create(directory, schema).map_err(index_error)?;
-        std::fs::write(&marker, SCHEMA_VERSION).map_err(index_error)?;
+        if writable {
+            std::fs::write(&marker, SCHEMA_VERSION).map_err(index_error)?;
+        }
         index
             .tokenizers()
             .register("mutual_folded", folded_analyzer());
@@ -240,14 +253,20 @@ impl EmbeddedEngine {
                     .register(&format!("mutual_{lang}"), stemmed_analyzer(language));
             }
         }
-        let writer = index
-            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => {
-                    SearchError::Locked(dir.display().to_string())
-                }
-                other => index_error(other),
-            })?;
+        let writer = if writable {
+            Some(Mutex::new(
+                index
+                    .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+                    .map_err(|e| match e {
+                        tantivy::TantivyError::LockFailure(..) => {
+                            SearchError::Locked(dir.display().to_string())
+                        }
+                        other => index_error(other),
+                    })?,
+            ))
+        } else {
+            None
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -256,7 +275,7 @@ impl EmbeddedEngine {
         Ok(EmbeddedEngine {
             inner: Arc::new(Inner {
                 reader,
-                writer: Mutex::new(writer),
+                writer,
                 fields,
                 analyzers: Mutex::new(Analyzers::new()),
             }),
@@ -295,10 +314,13 @@ impl EmbeddedEngine {
 }
 
 impl Inner {
-    fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
         // A panic while holding the writer leaves nothing half-written that matters: the
         // uncommitted batch is simply redone from the pending queue.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        self.writer
+            .as_ref()
+            .map(|w| w.lock().unwrap_or_else(|p| p.into_inner()))
+            .ok_or_else(|| SearchError::Index("the index was opened read-only".into()))
     }
 
     fn to_tantivy(&self, doc: &SearchDocument) -> Result<TantivyDocument, SearchError> {
@@ -340,7 +362,7 @@ impl Inner {
             .iter()
             .map(|d| self.to_tantivy(d))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut writer = self.lock_writer();
+        let mut writer = self.lock_writer()?;
         for (doc, tantivy_doc) in documents.iter().zip(converted) {
             writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
             writer.add_document(tantivy_doc).map_err(index_error)?;
@@ -354,7 +376,7 @@ impl Inner {
     }
 
     fn commit(&self) -> Result<(), SearchError> {
-        self.lock_writer().commit().map_err(index_error)?;
+        self.lock_writer()?.commit().map_err(index_error)?;
         self.reader.reload().map_err(index_error)
     }
 
@@ -753,7 +775,7 @@ impl SearchEngine for EmbeddedEngine {
             return Ok(());
         }
         self.blocking(move |inner| {
-            let mut writer = inner.lock_writer();
+            let mut writer = inner.lock_writer()?;
             for id in &ids {
                 writer.delete_term(Term::from_field_text(inner.fields.id, id));
             }
@@ -766,7 +788,7 @@ impl SearchEngine for EmbeddedEngine {
 
     async fn clear(&self) -> Result<(), SearchError> {
         self.blocking(|inner| {
-            let mut writer = inner.lock_writer();
+            let mut writer = inner.lock_writer()?;
             writer.delete_all_documents().map_err(index_error)?;
             writer.commit().map_err(index_error)?;
             drop(writer);
@@ -790,8 +812,9 @@ impl Drop for EmbeddedEngine {
         // The writer's merge threads hold the index lock; let them finish cleanly so the next
         // open in this process (tests, reindex) does not find the lock taken.
         if Arc::strong_count(&self.inner) == 1 {
-            let mut writer = self.inner.lock_writer();
-            let _ = writer.rollback();
+            if let Ok(mut writer) = self.inner.lock_writer() {
+                let _ = writer.rollback();
+            }
         }
     }
 }

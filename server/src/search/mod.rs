@@ -413,6 +413,19 @@ pub type Engine = Arc<dyn SearchEngine>;
 /// Opens the engine the configuration names: Meilisearch when a URL is set, otherwise the
 /// embedded index under the data folder.
 pub async fn open_engine(config: &crate::config::Config) -> Result<Engine, SearchError> {
+    open_engine_with(config, true).await
+}
+
+/// The same for looking only (`mutual search check`): the embedded index opens without its
+/// write lock, so a running server does not stand in the way.
+pub async fn open_engine_read_only(config: &crate::config::Config) -> Result<Engine, SearchError> {
+    open_engine_with(config, false).await
+}
+
+async fn open_engine_with(
+    config: &crate::config::Config,
+    writable: bool,
+) -> Result<Engine, SearchError> {
     match &config.search.meilisearch_url {
         Some(url) => {
             let engine = meili::MeiliEngine::connect(
@@ -425,9 +438,15 @@ pub async fn open_engine(config: &crate::config::Config) -> Result<Engine, Searc
         }
         None => {
             let dir = config.data_dir.join("search");
-            let engine = tokio::task::spawn_blocking(move || embedded::EmbeddedEngine::open(&dir))
-                .await
-                .map_err(|e| SearchError::Index(e.to_string()))??;
+            let engine = tokio::task::spawn_blocking(move || {
+                if writable {
+                    embedded::EmbeddedEngine::open(&dir)
+                } else {
+                    embedded::EmbeddedEngine::open_read_only(&dir)
+                }
+            })
+            .await
+            .map_err(|e| SearchError::Index(e.to_string()))??;
             Ok(Arc::new(engine))
         }
     }
