@@ -29,6 +29,8 @@ use crate::search::{DocType, Facet, Search, SearchQuery, Sort};
 
 /// Pauses a member's digests after this many refusals in a row.
 pub const BOUNCES_BEFORE_PAUSE: i32 = 3;
+/// Digests sent at the same time (within lettre's pool of SMTP connections).
+const PARALLEL_SENDS: usize = 8;
 /// Passing failures are retried this many times, with pauses growing to six hours (about two
 /// days in all), before a delivery fails.
 pub const MAX_ATTEMPTS: i32 = 16;
@@ -441,8 +443,17 @@ impl DigestService {
             planned,
             ..RunReport::default()
         };
-        for id in self.unfinished(now).await? {
-            match self.send(&id, now).await {
+        // Several at once: each message spends most of its time waiting on the mail server.
+        use futures_util::stream::{self, StreamExt};
+        let ids = self.unfinished(now).await?;
+        let mut results = stream::iter(ids)
+            .map(|id| async move {
+                let outcome = self.send(&id, now).await;
+                (id, outcome)
+            })
+            .buffer_unordered(PARALLEL_SENDS);
+        while let Some((id, outcome)) = results.next().await {
+            match outcome {
                 Ok(Outcome::Sent) => report.sent += 1,
                 Ok(Outcome::Empty) => report.empty += 1,
                 Ok(Outcome::Failed) => report.failed += 1,
