@@ -169,6 +169,17 @@ async fn follow_then_content_arrives_changes_and_is_removed() {
     .await;
     assert_eq!(remote_org["name"], "Org partners");
     assert_eq!(remote_org["country"], "GB-SCT");
+    // A member can put the remote organisation in their email digest.
+    let (status, follow) = call(
+        &reader,
+        reqwest::Method::POST,
+        "/api/v1/me/follows",
+        Some(&reader_token),
+        Some(json!({"kind": "organisation", "target": format!("partners@{author_host}")})),
+    )
+    .await;
+    assert_eq!(status, 201, "{follow}");
+    assert_eq!(follow["label"], "Org partners");
 
     // The author publishes a guide: it arrives, readable and typed.
     let (status, guide) = call(
