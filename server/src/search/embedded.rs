@@ -383,6 +383,7 @@ impl Inner {
     fn word_query(
         &self,
         analyzers: &mut Analyzers,
+        present: &[Field],
         word: &str,
         prefix: bool,
     ) -> Option<Box<dyn Query>> {
@@ -403,10 +404,13 @@ impl Inner {
         ];
         let mut stems: Vec<(Field, String)> = Vec::new();
         for (lang, analyzer) in analyzers.stemmed.iter_mut() {
-            if let (Some(stem), Some((_, field))) = (
-                token_of(analyzer, word),
-                f.stemmed.iter().find(|(l, _)| l == lang),
-            ) {
+            let Some((_, field)) = f.stemmed.iter().find(|(l, _)| l == lang) else {
+                continue;
+            };
+            if !present.contains(field) {
+                continue;
+            }
+            if let Some(stem) = token_of(analyzer, word) {
                 stems.push((*field, stem));
             }
         }
@@ -446,14 +450,19 @@ impl Inner {
     /// The text part of a query. `relaxed`: at least most words instead of all of them, for
     /// questions typed in full ("how do other providers bank unused hours") that no single
     /// item answers word for word.
-    fn text_query(&self, parsed: &ParsedQuery, relaxed: bool) -> Option<(Box<dyn Query>, usize)> {
+    fn text_query(
+        &self,
+        parsed: &ParsedQuery,
+        present: &[Field],
+        relaxed: bool,
+    ) -> Option<(Box<dyn Query>, usize)> {
         let mut analyzers = self.analyzers.lock().unwrap_or_else(|p| p.into_inner());
         let mut required: Vec<Box<dyn Query>> = Vec::new();
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
         let last = parsed.words.len().saturating_sub(1);
         for (i, word) in parsed.words.iter().enumerate() {
             let prefix = parsed.last_word_is_prefix && i == last;
-            let Some(q) = self.word_query(&mut analyzers, word, prefix) else {
+            let Some(q) = self.word_query(&mut analyzers, present, word, prefix) else {
                 continue;
             };
             if is_stop_word(&mut analyzers, word) && !prefix {
@@ -557,7 +566,22 @@ impl Inner {
         relaxed: bool,
     ) -> Result<(SearchResults, Vec<DocAddress>), SearchError> {
         let mut clauses = self.filter_query(query);
-        let text = self.text_query(parsed, relaxed);
+        // Stemmed fields of languages with no documents cannot match: leave them out.
+        let present: Vec<Field> = self
+            .fields
+            .stemmed
+            .iter()
+            .map(|(_, field)| *field)
+            .filter(|field| {
+                searcher.segment_readers().iter().any(|segment| {
+                    segment
+                        .inverted_index(*field)
+                        .map(|index| index.terms().num_terms() > 0)
+                        .unwrap_or(true)
+                })
+            })
+            .collect();
+        let text = self.text_query(parsed, &present, relaxed);
         let has_text = text.is_some();
         match text {
             Some((q, _)) => clauses.push((Occur::Must, q)),
