@@ -268,6 +268,24 @@ impl Config {
         self.public_url.scheme() == "https"
     }
 
+    /// The name mails and pages give the instance: its configured name, or "Mutual".
+    pub fn display_name(&self) -> String {
+        if self.instance_name.is_empty() {
+            "Mutual".into()
+        } else {
+            self.instance_name.clone()
+        }
+    }
+
+    /// A path on this instance as an absolute URL, for links that leave the site (mails,
+    /// API results).
+    pub fn absolute_url(&self, path: &str) -> String {
+        self.public_url
+            .join(path)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| path.to_string())
+    }
+
     /// The public host name, as used in handles (`acct:handle@host`).
     pub fn public_host(&self) -> String {
         let host = self.public_url.host_str().unwrap_or("localhost");

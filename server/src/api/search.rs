@@ -78,12 +78,7 @@ pub struct SearchResponse {
 }
 
 pub fn hit_view(state: &AppState, hit: Hit) -> SearchHitView {
-    let url = state
-        .config
-        .public_url
-        .join(&hit.path)
-        .map(|u| u.to_string())
-        .unwrap_or(hit.path);
+    let url = state.config.absolute_url(&hit.path);
     SearchHitView {
         id: hit.id,
         url,

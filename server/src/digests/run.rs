@@ -105,14 +105,6 @@ impl DigestService {
         &self.secret
     }
 
-    fn url(&self, path: &str) -> String {
-        self.config
-            .public_url
-            .join(path)
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| path.to_string())
-    }
-
     /// Members whose digest for the current period is due and not yet planned.
     pub async fn due(
         &self,
@@ -235,7 +227,7 @@ impl DigestService {
                 .filter(|h| seen.insert(h.id.clone()))
                 .take(ITEMS_PER_SECTION)
                 .map(|h| DigestItem {
-                    url: self.url(&h.path),
+                    url: self.config.absolute_url(&h.path),
                     title: h.title,
                     type_label: h.doc_type.label(),
                     organisation_name: h.organisation_name,
@@ -259,13 +251,11 @@ impl DigestService {
         now: DateTime<Utc>,
     ) -> Result<Outgoing, MailError> {
         let token = unsubscribe::token(&self.secret, &user.id, now);
-        let unsubscribe_url = self.url(&format!("/unsubscribe/{token}"));
-        let settings_url = self.url(&format!("/email-settings/{token}"));
-        let instance = if self.config.instance_name.is_empty() {
-            "Mutual".to_string()
-        } else {
-            self.config.instance_name.clone()
-        };
+        let unsubscribe_url = self.config.absolute_url(&format!("/unsubscribe/{token}"));
+        let settings_url = self
+            .config
+            .absolute_url(&format!("/email-settings/{token}"));
+        let instance = self.config.display_name();
         let count: usize = sections.iter().map(|s| s.items.len()).sum();
         let (text, html) = crate::mail::render_pair(
             "digest",

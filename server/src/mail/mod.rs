@@ -83,11 +83,7 @@ impl Mailer {
                 .parse()
                 .map_err(|e| MailError::Invalid(format!("mail.from {from:?}: {e}")))?,
             None => {
-                let name = if config.instance_name.is_empty() {
-                    "Mutual".to_string()
-                } else {
-                    config.instance_name.clone()
-                };
+                let name = config.display_name();
                 let host = config.public_url.host_str().unwrap_or("localhost");
                 format!("{name} <no-reply@{host}>")
                     .parse()

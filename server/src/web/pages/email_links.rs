@@ -17,22 +17,6 @@ use crate::web::error::{AppError, PageError};
 use crate::web::templates::render;
 use crate::web::AppState;
 
-fn instance_name(config: &Config) -> String {
-    if config.instance_name.is_empty() {
-        "Mutual".into()
-    } else {
-        config.instance_name.clone()
-    }
-}
-
-fn link(config: &Config, path: &str) -> String {
-    config
-        .public_url
-        .join(path)
-        .map(|u| u.to_string())
-        .unwrap_or_else(|_| path.to_string())
-}
-
 fn mail_failure(e: crate::mail::MailError) -> AccountError {
     AccountError::Db(crate::db::DbError::Query(
         diesel::result::Error::QueryBuilderError(Box::new(e)),
@@ -48,8 +32,8 @@ pub fn queue_confirmation(
     let token = email_links::issue(conn, &user.id, Purpose::ConfirmEmail)?;
     let mail = crate::mail::account::confirm_email(
         user,
-        &instance_name(config),
-        &link(config, &format!("/confirm-email/{token}")),
+        &config.display_name(),
+        &config.absolute_url(&format!("/confirm-email/{token}")),
     )
     .map_err(mail_failure)?;
     crate::mail::queue::enqueue(conn, &mail)?;
@@ -58,9 +42,12 @@ pub fn queue_confirmation(
 
 /// Queues "your account is ready" after an administrator's approval.
 pub fn queue_approval(conn: &mut DbConn, config: &Config, user: &User) -> Result<(), AccountError> {
-    let mail =
-        crate::mail::account::approved(user, &instance_name(config), &link(config, "/login"))
-            .map_err(mail_failure)?;
+    let mail = crate::mail::account::approved(
+        user,
+        &config.display_name(),
+        &config.absolute_url("/login"),
+    )
+    .map_err(mail_failure)?;
     crate::mail::queue::enqueue(conn, &mail)?;
     Ok(())
 }
@@ -166,8 +153,8 @@ pub async fn forgot(
                     let token = email_links::issue(conn, &user.id, Purpose::ResetPassword)?;
                     let mail = crate::mail::account::reset_password(
                         &user,
-                        &instance_name(&config),
-                        &link(&config, &format!("/password/reset/{token}")),
+                        &config.display_name(),
+                        &config.absolute_url(&format!("/password/reset/{token}")),
                     )
                     .map_err(mail_failure)?;
                     crate::mail::queue::enqueue(conn, &mail)?;
