@@ -43,7 +43,7 @@ pub struct LoginForm {
 }
 
 /// Only local paths may be used after log-in, so the form cannot send people elsewhere.
-fn safe_next(next: &str) -> &str {
+pub(super) fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {

@@ -153,8 +153,9 @@ pub struct FollowForm {
     back: String,
 }
 
+/// The page to go back to: `back` when it is a local path, else the follow list.
 fn local_path(path: &str) -> &str {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+    if super::account::safe_next(path) == path {
         path
     } else {
         "/settings#follows"
