@@ -1452,7 +1452,7 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
     for (what, l) in &breakdown {
         println!("    {what:<58} {:>7.3} / {:>7.3}", l.p50, l.p99);
     }
-    let snippets = snippet_costs(&index_dir, &corpus, &sample);
+    let snippets = snippet_costs(&corpus, &sample);
     drop(sample);
     println!(
         "  one snippet from one body (a page builds 20), p50 / p99 ms by language: {}",
@@ -1499,40 +1499,9 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
     }
 }
 
-/// What one snippet costs, by language: the engine builds one per hit (20 a page) by running
-/// the document's body through its language's analyzer (stemmed where there is a stemmer).
-fn snippet_costs(
-    index_dir: &Path,
-    corpus: &Corpus,
-    sample: &[SearchDocument],
-) -> Vec<(&'static str, Latency)> {
-    use tantivy::snippet::SnippetGenerator;
-    use tantivy::tokenizer::{
-        AsciiFoldingFilter, Language as Stemming, LowerCaser, RemoveLongFilter, SimpleTokenizer,
-        Stemmer, TextAnalyzer,
-    };
-
-    let index = tantivy::Index::open_in_dir(index_dir).expect("open the index to read");
-    let field = index.schema().get_field("all").expect("the all field");
-    let analyzer = |lang: &str| {
-        let builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter);
-        let stemming = match lang {
-            "en" => Some(Stemming::English),
-            "fr" => Some(Stemming::French),
-            "es" => Some(Stemming::Spanish),
-            "fi" => Some(Stemming::Finnish),
-            "sv" => Some(Stemming::Swedish),
-            "el" => Some(Stemming::Greek),
-            _ => None,
-        };
-        match stemming {
-            Some(language) => builder.filter(Stemmer::new(language)).build(),
-            None => builder.build(),
-        }
-    };
+/// What one snippet costs, by language: the engine builds one per hit (20 a page) from the
+/// opening of the document's body, folded, stemming only words that start like a query word.
+fn snippet_costs(corpus: &Corpus, sample: &[SearchDocument]) -> Vec<(&'static str, Latency)> {
     let mut rng = StdRng::seed_from_u64(QUERY_SEED);
     LANGUAGES
         .iter()
@@ -1549,22 +1518,10 @@ fn snippet_costs(
                 let Some(word) = content_words(doc, language).choose(&mut rng).copied() else {
                     continue;
                 };
-                let mut tokens = analyzer(spec.code);
-                let mut stream = tokens.token_stream(word);
-                if !stream.advance() {
-                    continue;
-                }
-                let term = stream.token().text.clone();
                 let t = Instant::now();
-                let generator = SnippetGenerator::new(
-                    [(term, 1.0)].into_iter().collect(),
-                    analyzer(spec.code),
-                    field,
-                    200,
-                );
-                let snippet = generator.snippet(&doc.body);
+                let snippet = mutual::search::embedded::body_snippet(word, spec.code, &doc.body);
                 times.push(t.elapsed());
-                lengths.push(snippet.fragment().len() as u64);
+                lengths.push(snippet.map_or(0, |s| s.len() as u64));
             }
             (spec.code, Latency::of(times, &lengths))
         })

@@ -347,6 +347,40 @@ async fn conformance(engine: Engine) {
         hit.snippet
     );
 
+    // …also the word being typed, and, where the engine stems, the word in another form.
+    let typed = engine
+        .search(&SearchQuery::new("unus"))
+        .await
+        .expect("typed");
+    let hit = typed
+        .hits
+        .iter()
+        .find(|h| h.id == "en-bank")
+        .expect("en-bank found");
+    assert!(
+        hit.snippet
+            .contains(&format!("{MARK_START}unused{MARK_END}")),
+        "prefix snippet: {:?}",
+        hit.snippet
+    );
+    if engine.capabilities().stemming {
+        let stemmed = engine
+            .search(&SearchQuery::new("recorded "))
+            .await
+            .expect("stemmed");
+        let hit = stemmed
+            .hits
+            .iter()
+            .find(|h| h.id == "en-bank")
+            .expect("en-bank found");
+        assert!(
+            hit.snippet
+                .contains(&format!("{MARK_START}record{MARK_END}")),
+            "stemmed snippet: {:?}",
+            hit.snippet
+        );
+    }
+
     // Replacing a document replaces it; deleting removes it at once.
     let mut changed = corpus().remove(0);
     changed.title = "Saving flexible time".into();
@@ -359,6 +393,13 @@ async fn conformance(engine: Engine) {
         .await
         .expect("remove");
     assert!(finds(&engine, "recruited ").await.is_empty());
+    let remaining = engine.search(&SearchQuery::new("")).await.expect("counts");
+    assert_eq!(
+        remaining.facets[&Facet::Type].get("case_story"),
+        Some(&3),
+        "a removed document leaves the facet counts"
+    );
+    assert_eq!(remaining.total, 8);
     let versions = engine.versions().await.expect("versions");
     assert_eq!(versions.len(), 8);
     assert!(!versions.contains_key("en-staff"));

@@ -4,7 +4,7 @@
 //! not stemmed) used for exact words, typos, prefixes and phrases, plus one stemmed field for
 //! its own language (`text_en`, `text_fi`, …). A query word is looked up in all of them, so a
 //! member need not say which language they search in. Facets are one hierarchical facet
-//! field (`/topic/personnel`), counted with tantivy's facet collector. It holds nothing the
+//! field (`/topic/personnel`), counted from per-segment bitsets (`facet_bits`). It holds nothing the
 //! database does not: `mutual search reindex` can always rebuild it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
     Occur, PhraseQuery, Query, TermQuery,
@@ -22,7 +23,6 @@ use tantivy::schema::{
     Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, Value, FAST, STORED, STRING,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     StopWordFilter, TextAnalyzer,
@@ -32,15 +32,20 @@ use tantivy::{
     Term,
 };
 
-use super::query::{self, ParsedQuery, MARK_END, MARK_START, STEMMED_LANGUAGES};
+use super::facet_bits::{FacetCache, FacetCountCollector};
+use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
+use super::snippets;
 use super::{
-    Capabilities, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
+    Capabilities, Facet, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
     SearchResults, Sort,
 };
 
 /// Indexing memory: tantivy splits it between its threads and flushes a segment when full.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
+const MERGE_AT_SEGMENTS: usize = 3;
+/// The most threads one search uses (one per segment at most).
+const SEARCH_THREADS: usize = 4;
 /// Words longer than this are not words (hashes, URLs run together).
 const LONGEST_WORD: usize = 40;
 const SNIPPET_CHARS: usize = 200;
@@ -81,7 +86,7 @@ fn stemmed_analyzer(language: Language) -> TextAnalyzer {
         .build()
 }
 
-fn index_error(e: impl std::fmt::Display) -> SearchError {
+pub(super) fn index_error(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
 }
 
@@ -207,6 +212,7 @@ struct Inner {
     writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
     analyzers: Mutex<Analyzers>,
+    facet_cache: Arc<FacetCache>,
 }
 
 pub struct EmbeddedEngine {
@@ -239,7 +245,18 @@ impl EmbeddedEngine {
             }
         }
         let directory = MmapDirectory::open(dir).map_err(index_error)?;
-        let index = Index::open_or_create(directory, schema).map_err(index_error)?;
+        let mut index = Index::open_or_create(directory, schema).map_err(index_error)?;
+        // A search runs its segments side by side: on a quiet two-core host that halves
+        // the time a member waits, and under load it costs no more work in all.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(SEARCH_THREADS);
+        if threads > 1 {
+            index
+                .set_multithread_executor(threads)
+                .map_err(index_error)?;
+        }
         if writable {
             std::fs::write(&marker, SCHEMA_VERSION).map_err(index_error)?;
         }
@@ -254,16 +271,20 @@ impl EmbeddedEngine {
             }
         }
         let writer = if writable {
-            Some(Mutex::new(
-                index
-                    .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
-                    .map_err(|e| match e {
-                        tantivy::TantivyError::LockFailure(..) => {
-                            SearchError::Locked(dir.display().to_string())
-                        }
-                        other => index_error(other),
-                    })?,
-            ))
+            let writer: IndexWriter = index
+                .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(..) => {
+                        SearchError::Locked(dir.display().to_string())
+                    }
+                    other => index_error(other),
+                })?;
+            // Every search walks each segment's dictionary for typos and prefixes, so fewer
+            // segments answer faster: merge three of a size rather than tantivy's eight.
+            let mut merges = LogMergePolicy::default();
+            merges.set_min_num_segments(MERGE_AT_SEGMENTS);
+            writer.set_merge_policy(Box::new(merges));
+            Some(Mutex::new(writer))
         } else {
             None
         };
@@ -278,6 +299,7 @@ impl EmbeddedEngine {
                 writer,
                 fields,
                 analyzers: Mutex::new(Analyzers::new()),
+                facet_cache: Arc::default(),
             }),
             dir: dir.to_path_buf(),
         })
@@ -421,7 +443,10 @@ impl Inner {
             )));
         }
         let typos = query::typo_budget(word);
-        if typos > 0 {
+        // The word being typed: its prefix query below also finds every word within the
+        // typo budget, so a second walk of the dictionary for typos alone would be wasted.
+        let typed = prefix && folded.chars().count() >= 2;
+        if typos > 0 && !typed {
             alternatives.push(Box::new(BoostQuery::new(
                 Box::new(FuzzyTermQuery::new(
                     Term::from_field_text(f.all, &folded),
@@ -431,7 +456,7 @@ impl Inner {
                 0.3,
             )));
         }
-        if prefix && folded.chars().count() >= 2 {
+        if typed {
             alternatives.push(Box::new(BoostQuery::new(
                 Box::new(FuzzyTermQuery::new_prefix(
                     Term::from_field_text(f.all, &folded),
@@ -483,7 +508,22 @@ impl Inner {
                     terms[0].clone(),
                     IndexRecordOption::WithFreqs,
                 ))),
-                _ => required.push(Box::new(PhraseQuery::new(terms))),
+                _ => {
+                    // Whether the words stand together decides the match; how often the
+                    // words occur ranks it. Scoring the phrase itself would count every
+                    // occurrence in every matching document, the slowest part of searching
+                    // for a common pair such as "support the".
+                    for term in &terms {
+                        optional.push(Box::new(TermQuery::new(
+                            term.clone(),
+                            IndexRecordOption::WithFreqs,
+                        )));
+                    }
+                    required.push(Box::new(ConstScoreQuery::new(
+                        Box::new(PhraseQuery::new(terms)),
+                        1.0,
+                    )));
+                }
             }
         }
         if required.is_empty() && optional.is_empty() {
@@ -589,17 +629,15 @@ impl Inner {
         }
         let combined = BooleanQuery::new(clauses);
 
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for facet in Facet::ALL {
-            facet_collector.add_facet(TantivyFacet::from_path([facet.as_str()]));
-        }
+        self.facet_cache.prepare(searcher, self.fields.facets)?;
+        let counter = FacetCountCollector {
+            cache: self.facet_cache.clone(),
+        };
         let (offset, limit) = query.window();
         let by_date = query.sort == Sort::Date || !has_text;
-        let (addresses, total, facet_counts) = if limit == 0 {
-            let (total, counts) = searcher
-                .search(&combined, &(Count, facet_collector))
-                .map_err(index_error)?;
-            (Vec::new(), total, counts)
+        let (addresses, (total, counted)) = if limit == 0 {
+            let counted = searcher.search(&combined, &counter).map_err(index_error)?;
+            (Vec::new(), counted)
         } else if by_date {
             // Ties broken by id, so the order never depends on where documents sit in the
             // index (a rebuilt index gives exactly the same pages).
@@ -610,32 +648,27 @@ impl Inner {
                 ),
                 (SortByString::for_field("id"), Order::Asc),
             ));
-            let (top, total, counts) = searcher
-                .search(&combined, &(top, Count, facet_collector))
+            let (top, counted) = searcher
+                .search(&combined, &(top, counter))
                 .map_err(index_error)?;
-            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            (top.into_iter().map(|(_, a)| a).collect(), counted)
         } else {
             let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
                 (SortBySimilarityScore, Order::Desc),
                 (SortByString::for_field("id"), Order::Asc),
             ));
-            let (top, total, counts) = searcher
-                .search(&combined, &(top, Count, facet_collector))
+            let (top, counted) = searcher
+                .search(&combined, &(top, counter))
                 .map_err(index_error)?;
-            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            (top.into_iter().map(|(_, a)| a).collect(), counted)
         };
-        let mut facets: FacetCounts = BTreeMap::new();
+        let mut facets = counted;
         for facet in Facet::ALL {
-            let counts = facets.entry(facet).or_default();
-            for (value, count) in facet_counts.get(TantivyFacet::from_path([facet.as_str()])) {
-                if let Some(last) = value.to_path().last() {
-                    counts.insert((*last).to_string(), count);
-                }
-            }
+            facets.entry(facet).or_default();
         }
         Ok((
             SearchResults {
-                total: total as u64,
+                total,
                 hits: Vec::new(),
                 facets,
             },
@@ -650,7 +683,8 @@ impl Inner {
         parsed: &ParsedQuery,
         (mut results, addresses): (SearchResults, Vec<DocAddress>),
     ) -> Result<SearchResults, SearchError> {
-        let mut generators: HashMap<String, Option<SnippetGenerator>> = HashMap::new();
+        let mut folded = folded_analyzer();
+        let mut highlighters: HashMap<String, Highlighter> = HashMap::new();
         for address in addresses {
             let stored: TantivyDocument = searcher.doc(address).map_err(index_error)?;
             let Some(json) = stored
@@ -660,12 +694,12 @@ impl Inner {
                 continue;
             };
             let doc: SearchDocument = serde_json::from_str(&json).map_err(index_error)?;
-            let generator = generators
+            let highlighter = highlighters
                 .entry(doc.lang.clone())
-                .or_insert_with(|| self.snippet_generator(parsed, &doc.lang));
-            let snippet = generator
-                .as_ref()
-                .and_then(|g| marked(g, opening(&doc.body)).or_else(|| marked(g, &doc.summary)))
+                .or_insert_with(|| Highlighter::new(parsed, &doc.lang, &mut folded));
+            let snippet = highlighter
+                .snippet(opening(&doc.body), &mut folded)
+                .or_else(|| highlighter.snippet(&doc.summary, &mut folded))
                 .unwrap_or_else(|| {
                     let source = if doc.summary.is_empty() {
                         &doc.body
@@ -689,26 +723,6 @@ impl Inner {
             });
         }
         Ok(results)
-    }
-
-    /// Highlights the query's words as the document's language analyzes them (so "banked"
-    /// marks "banking" in English text), or folded for other languages.
-    fn snippet_generator(&self, parsed: &ParsedQuery, lang: &str) -> Option<SnippetGenerator> {
-        let stemmed = self.fields.stemmed.iter().find(|(l, _)| *l == lang);
-        let (field, mut analyzer) = match (stemmed, stemmer_language(lang)) {
-            (Some((_, field)), Some(language)) => (*field, stemmed_analyzer(language)),
-            _ => (self.fields.all, folded_analyzer()),
-        };
-        let mut terms = BTreeMap::new();
-        for word in parsed.words.iter().chain(parsed.phrases.iter().flatten()) {
-            if let Some(token) = token_of(&mut analyzer, word) {
-                terms.insert(token, 1.0);
-            }
-        }
-        if terms.is_empty() {
-            return None;
-        }
-        Some(SnippetGenerator::new(terms, analyzer, field, SNIPPET_CHARS))
     }
 
     fn versions(&self) -> Result<BTreeMap<String, i64>, SearchError> {
@@ -750,30 +764,58 @@ fn opening(body: &str) -> &str {
     &body[..end]
 }
 
-/// A snippet with its highlighted words between marks, if any word was found.
-fn marked(generator: &SnippetGenerator, text: &str) -> Option<String> {
-    if text.is_empty() {
-        return None;
-    }
-    let snippet = generator.snippet(text);
-    if snippet.highlighted().is_empty() {
-        return None;
-    }
-    let fragment = snippet.fragment();
-    let mut out = String::with_capacity(fragment.len() + 8);
-    let mut at = 0;
-    for range in snippet.highlighted() {
-        if range.start < at || range.end > fragment.len() {
-            continue;
+/// The snippet a hit in `lang` with this `body` gets for `query_text`, as a search builds
+/// it (for the benchmark, which times it by language).
+pub fn body_snippet(query_text: &str, lang: &str, body: &str) -> Option<String> {
+    let mut folded = folded_analyzer();
+    let mut highlighter = Highlighter::new(&query::parse(query_text), lang, &mut folded);
+    highlighter.snippet(opening(body), &mut folded)
+}
+
+/// The query's words as one language's documents are searched for them.
+struct Highlighter {
+    wanted: Vec<snippets::Wanted>,
+    stemmer: Option<TextAnalyzer>,
+}
+
+impl Highlighter {
+    /// Marks the query's words as the document's language analyzes them (so "banked"
+    /// marks "banking" in English text), or folded for other languages.
+    fn new(parsed: &ParsedQuery, lang: &str, folded: &mut TextAnalyzer) -> Highlighter {
+        let mut stemmer = stemmer_language(lang).map(stemmed_analyzer);
+        let last = parsed.words.len().saturating_sub(1);
+        let words = parsed
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w, parsed.last_word_is_prefix && i == last))
+            .chain(parsed.phrases.iter().flatten().map(|w| (w, false)));
+        let mut wanted: Vec<snippets::Wanted> = Vec::new();
+        for (word, prefix) in words {
+            let Some(folded_word) = token_of(folded, word) else {
+                continue;
+            };
+            let stem = stemmer.as_mut().and_then(|s| token_of(s, word));
+            if !wanted.iter().any(|w| w.folded == folded_word) {
+                wanted.push(snippets::Wanted {
+                    folded: folded_word,
+                    stem,
+                    prefix,
+                });
+            }
         }
-        out.push_str(&fragment[at..range.start]);
-        out.push(MARK_START);
-        out.push_str(&fragment[range.clone()]);
-        out.push(MARK_END);
-        at = range.end;
+        Highlighter { wanted, stemmer }
     }
-    out.push_str(&fragment[at..]);
-    Some(out)
+
+    fn snippet(&mut self, text: &str, folded: &mut TextAnalyzer) -> Option<String> {
+        snippets::snippet(
+            text,
+            &self.wanted,
+            folded,
+            self.stemmer.as_mut(),
+            SNIPPET_CHARS,
+        )
+    }
 }
 
 #[async_trait::async_trait]

@@ -11,9 +11,11 @@
 
 pub mod documents;
 pub mod embedded;
+mod facet_bits;
 pub mod meili;
 pub mod pending;
 pub mod query;
+mod snippets;
 pub mod sync;
 
 use std::collections::BTreeMap;
