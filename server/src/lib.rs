@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod digests;
 pub mod federation;
+pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod maintenance;

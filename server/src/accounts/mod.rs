@@ -400,6 +400,14 @@ pub fn get_user(conn: &mut DbConn, id: &str) -> Result<User, AccountError> {
         .first(conn)?)
 }
 
+/// The member's interface language (a catalogue's code), or None to follow the browser.
+pub fn set_locale(conn: &mut DbConn, user_id: &str, locale: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::username.eq(username.trim().to_lowercase()))

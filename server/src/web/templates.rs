@@ -5,7 +5,9 @@
 use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
-use minijinja::{context, Environment, Value};
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::value::Kwargs;
+use minijinja::{context, Environment, State, Value};
 use serde::Serialize;
 
 use super::error::AppError;
@@ -73,11 +75,73 @@ fn environment() -> &'static Environment<'static> {
                 .unwrap_or(value)
         });
         env.add_function("kind_label", |kind: String| kind_label(&kind).to_string());
+        env.add_function("t", translate);
+        env.add_function("t_html", translate_html);
         env.add_filter("date", |value: String| {
             value.get(..10).unwrap_or(&value).to_string()
         });
         env
     })
+}
+
+/// The interface language a template renders in: `ui_lang` when the caller names one (an
+/// e-mail in its recipient's language), else the page's.
+fn template_language(state: &State) -> String {
+    state
+        .lookup("ui_lang")
+        .or_else(|| state.lookup("page").and_then(|p| p.get_attr("lang").ok()))
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::i18n::DEFAULT_LANGUAGE.to_string())
+}
+
+fn fluent_args(kwargs: &Kwargs) -> Result<FluentArgs<'static>, minijinja::Error> {
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let fluent: FluentValue<'static> = match value.kind() {
+            minijinja::value::ValueKind::Number => match f64::try_from(value.clone()) {
+                Ok(n) => FluentValue::from(n),
+                Err(_) => FluentValue::from(value.to_string()),
+            },
+            minijinja::value::ValueKind::Undefined | minijinja::value::ValueKind::None => {
+                FluentValue::from(String::new())
+            }
+            _ => FluentValue::from(value.to_string()),
+        };
+        args.set(name.to_string(), fluent);
+    }
+    Ok(args)
+}
+
+/// `{{ t("message-id", name=value) }}`: an interface message in the page's language,
+/// escaped like any other text.
+fn translate(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let args = fluent_args(&kwargs)?;
+    kwargs.assert_all_used()?;
+    let lang = template_language(state);
+    Ok(crate::i18n::Catalogues::get().message(&lang, id, Some(&args)))
+}
+
+/// `{{ t_html("message-id", name=value) }}`: a message whose catalogue text holds markup
+/// (a link inside a sentence). The catalogue is ours and trusted; every argument is
+/// escaped before it goes in.
+fn translate_html(state: &State, id: &str, kwargs: Kwargs) -> Result<Value, minijinja::Error> {
+    let mut args = fluent_args(&kwargs)?;
+    kwargs.assert_all_used()?;
+    let escaped: Vec<(String, String)> = args
+        .iter()
+        .filter_map(|(name, value)| match value {
+            FluentValue::String(text) => Some((name.to_string(), escape_html(text))),
+            _ => None,
+        })
+        .collect();
+    for (name, text) in escaped {
+        args.set(name, FluentValue::from(text));
+    }
+    let lang = template_language(state);
+    Ok(Value::from_safe_string(
+        crate::i18n::Catalogues::get().message(&lang, id, Some(&args)),
+    ))
 }
 
 fn escape_html(text: &str) -> String {
@@ -117,7 +181,10 @@ pub struct PageContext {
     pub user: Option<UserView>,
     pub csrf_token: String,
     pub path: String,
+    /// The interface language (a catalogue's code): `<html lang>` and every `t()`.
     pub lang: String,
+    /// The languages the interface can be shown in, as (code, own name), for the switcher.
+    pub languages: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,7 +212,7 @@ pub fn render_error_page(status: StatusCode, message: &str, details: &[String]) 
         reason => status.canonical_reason().unwrap_or("Error"),
         message => message,
         details => details,
-        page => context! { instance_name => "Mutual", lang => "en" },
+        page => context! { instance_name => "Mutual", lang => crate::i18n::DEFAULT_LANGUAGE },
     };
     render("error.html", ctx).unwrap_or_else(|_| {
         format!(

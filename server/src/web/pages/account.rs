@@ -350,3 +350,65 @@ pub async fn revoke_token(
     }
     Ok(redirect("/settings"))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    /// A catalogue's code, or empty to follow the browser's languages again.
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The language switcher: a member's choice is kept in their account, a visitor's in a
+/// cookie for a year.
+pub async fn choose_language(
+    state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
+    Form(form): Form<LanguageForm>,
+) -> Result<HttpResponse, PageError> {
+    let chosen = if form.lang.is_empty() {
+        None
+    } else {
+        Some(
+            crate::i18n::Catalogues::get()
+                .supported(&form.lang)
+                .ok_or_else(|| {
+                    crate::web::error::AppError::bad_request(
+                        "unknown_language",
+                        "That language is not available.",
+                    )
+                })?,
+        )
+    };
+    if let Some(user) = user {
+        let locale = chosen.clone();
+        state
+            .db
+            .run(move |conn| {
+                accounts::set_locale(conn, &user.id, locale.as_deref()).map_err(DbError::from)
+            })
+            .await?;
+    }
+    let next = safe_next(&form.next);
+    let next = if next.is_empty() { "/" } else { next };
+    let mut response = super::redirect(next);
+    let cookie = match chosen {
+        Some(lang) => actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, lang)
+            .path("/")
+            .http_only(true)
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish(),
+        None => {
+            let mut gone = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, "")
+                .path("/")
+                .finish();
+            gone.make_removal();
+            gone
+        }
+    };
+    response
+        .add_cookie(&cookie)
+        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))?;
+    Ok(response)
+}

@@ -63,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(email_links::reset),
         )
         .route("/settings", web::get().to(account::settings))
+        .route("/language", web::post().to(account::choose_language))
         .route("/settings/tokens", web::post().to(account::create_token))
         .route(
             "/settings/tokens/{id}/revoke",
@@ -194,8 +195,25 @@ pub fn page(req: &HttpRequest, state: &AppState, user: Option<&User>) -> PageCon
         }),
         csrf_token: csrf::form_token(req, state),
         path: req.path().to_string(),
-        lang: "en".into(),
+        lang: interface_language(req, user),
+        languages: crate::i18n::Catalogues::get()
+            .all()
+            .iter()
+            .map(|c| (c.lang.clone(), c.name.clone()))
+            .collect(),
     }
+}
+
+/// The member's own choice, then the visitor's cookie, then `Accept-Language`.
+pub fn interface_language(req: &HttpRequest, user: Option<&User>) -> String {
+    let cookie = req.cookie(crate::i18n::LANGUAGE_COOKIE);
+    crate::i18n::Catalogues::get().choose(
+        user.and_then(|u| u.locale.as_deref()),
+        cookie.as_ref().map(|c| c.value()),
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
 }
 
 pub fn html(body: String) -> HttpResponse {
