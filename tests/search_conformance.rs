@@ -198,6 +198,13 @@ async fn conformance(engine: Engine) {
     // Phrases: the words together and in order.
     assert_eq!(finds(&engine, "\"unused hours\"").await, set(&["en-bank"]));
     assert!(finds(&engine, "\"hours unused\"").await.is_empty());
+    assert_eq!(
+        finds(&engine, "\"record of unused\"").await,
+        set(&["en-bank"])
+    );
+    // Both of its pairs are in the document ("Banking unused" in the title, "unused hours"
+    // in the text), but not the three words together.
+    assert!(finds(&engine, "\"banking unused hours\"").await.is_empty());
 
     // Diacritics folded both ways (Czech has no stemmer: folding is what helps it).
     assert_eq!(finds(&engine, "pece ").await, set(&["cs-pece"]));
