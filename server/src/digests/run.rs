@@ -22,7 +22,7 @@ use super::settings::{self, DigestSettings};
 use super::{unsubscribe, DigestError};
 use crate::accounts::{self, User};
 use crate::config::Config;
-use crate::db::schema::{digest_deliveries, digest_settings, member_follows};
+use crate::db::schema::{digest_deliveries, digest_settings, member_follows, users};
 use crate::db::{self, Db, DbConn};
 use crate::mail::{MailError, Mailer, Outgoing};
 use crate::search::{DocType, Facet, Search, SearchQuery, Sort};
@@ -112,32 +112,36 @@ impl DigestService {
     ) -> Result<Vec<(User, DigestSettings, Period)>, DigestError> {
         self.db
             .run(move |conn| {
-                let followers: Vec<String> = member_follows::table
-                    .select(member_follows::user_id)
-                    .distinct()
+                // Three queries whatever the number of members: this runs every minute.
+                let followers: Vec<User> = users::table
+                    .filter(users::id.eq_any(member_follows::table.select(member_follows::user_id)))
+                    .filter(users::status.eq(accounts::Status::Active.as_str()))
+                    .filter(users::email_confirmed_at.is_not_null())
+                    .select(User::as_select())
                     .load(conn)?;
-                let mut due = Vec::new();
-                for user_id in followers {
-                    let user =
-                        accounts::get_user(conn, &user_id).map_err(|_| DigestError::NotFound)?;
-                    if user.status() != accounts::Status::Active
-                        || user.email_confirmed_at.is_none()
-                    {
-                        continue;
-                    }
-                    let settings = settings::get(conn, &user.id)?;
-                    let Some(period) = schedule::due_period(&settings, now) else {
-                        continue;
-                    };
-                    let planned: i64 = digest_deliveries::table
-                        .filter(digest_deliveries::user_id.eq(&user.id))
-                        .filter(digest_deliveries::period.eq(&period.key))
-                        .count()
-                        .get_result(conn)?;
-                    if planned == 0 {
-                        due.push((user, settings, period));
+                let mut saved = settings::all_saved(conn)?;
+                let mut candidates = Vec::new();
+                for user in followers {
+                    let settings = saved.remove(&user.id).unwrap_or_default();
+                    if let Some(period) = schedule::due_period(&settings, now) {
+                        candidates.push((user, settings, period));
                     }
                 }
+                let periods: std::collections::BTreeSet<&str> =
+                    candidates.iter().map(|(_, _, p)| p.key.as_str()).collect();
+                let planned: std::collections::HashSet<(String, String)> = digest_deliveries::table
+                    .filter(digest_deliveries::period.eq_any(periods))
+                    .select((digest_deliveries::user_id, digest_deliveries::period))
+                    .load::<(String, String)>(conn)?
+                    .into_iter()
+                    .collect();
+                let mut due: Vec<(User, DigestSettings, Period)> = candidates
+                    .into_iter()
+                    .filter(|(user, _, period)| {
+                        !planned.contains(&(user.id.clone(), period.key.clone()))
+                    })
+                    .collect();
+                due.sort_by(|a, b| a.0.username.cmp(&b.0.username));
                 Ok::<_, DigestError>(due)
             })
             .await

@@ -122,29 +122,54 @@ impl SettingsInput {
     }
 }
 
+type SettingsRow = (String, i32, i32, String, Option<chrono::NaiveDateTime>);
+
+fn from_row((frequency, hour, weekday, timezone, paused_at): SettingsRow) -> DigestSettings {
+    DigestSettings {
+        frequency: Frequency::parse(&frequency).unwrap_or(Frequency::Weekly),
+        hour: hour.clamp(0, 23) as u32,
+        weekday: weekday.clamp(1, 7) as u32,
+        timezone,
+        paused: paused_at.is_some(),
+    }
+}
+
 pub fn get(conn: &mut DbConn, user_id: &str) -> QueryResult<DigestSettings> {
-    let row: Option<(String, i32, i32, String, Option<chrono::NaiveDateTime>)> =
-        digest_settings::table
-            .filter(digest_settings::user_id.eq(user_id))
-            .select((
+    let row: Option<SettingsRow> = digest_settings::table
+        .filter(digest_settings::user_id.eq(user_id))
+        .select((
+            digest_settings::frequency,
+            digest_settings::hour,
+            digest_settings::weekday,
+            digest_settings::timezone,
+            digest_settings::paused_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(from_row).unwrap_or_default())
+}
+
+/// Every member's saved settings, by member id, in one query (the scheduler looks at all
+/// of them each minute). Members missing here have the defaults.
+pub fn all_saved(
+    conn: &mut DbConn,
+) -> QueryResult<std::collections::HashMap<String, DigestSettings>> {
+    let rows: Vec<(String, SettingsRow)> = digest_settings::table
+        .select((
+            digest_settings::user_id,
+            (
                 digest_settings::frequency,
                 digest_settings::hour,
                 digest_settings::weekday,
                 digest_settings::timezone,
                 digest_settings::paused_at,
-            ))
-            .first(conn)
-            .optional()?;
-    Ok(match row {
-        Some((frequency, hour, weekday, timezone, paused_at)) => DigestSettings {
-            frequency: Frequency::parse(&frequency).unwrap_or(Frequency::Weekly),
-            hour: hour.clamp(0, 23) as u32,
-            weekday: weekday.clamp(1, 7) as u32,
-            timezone,
-            paused: paused_at.is_some(),
-        },
-        None => DigestSettings::default(),
-    })
+            ),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, row)| (user_id, from_row(row)))
+        .collect())
 }
 
 /// Saves settings; saving also lifts a pause after refused mail (the member has seen the
