@@ -44,6 +44,9 @@ pub enum AccountError {
     Hashing,
     #[error("no such account")]
     NotFound,
+    /// An account mail (confirmation, password reset) could not be queued.
+    #[error("the e-mail could not be prepared: {0}")]
+    Mail(#[from] crate::mail::MailError),
     #[error(transparent)]
     Db(#[from] DbError),
 }

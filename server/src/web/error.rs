@@ -138,7 +138,7 @@ impl From<AccountError> for AppError {
             AccountError::InvalidInvitation => AppError::bad_request("invalid_invitation", message),
             AccountError::InvalidLink => AppError::bad_request("invalid_link", message),
             AccountError::NotFound => AppError::NotFound,
-            AccountError::Hashing => AppError::Internal(message),
+            AccountError::Hashing | AccountError::Mail(_) => AppError::Internal(message),
             AccountError::Db(db) => AppError::from(db),
         }
     }

@@ -17,12 +17,6 @@ use crate::web::error::{AppError, PageError};
 use crate::web::templates::render;
 use crate::web::AppState;
 
-fn mail_failure(e: crate::mail::MailError) -> AccountError {
-    AccountError::Db(crate::db::DbError::Query(
-        diesel::result::Error::QueryBuilderError(Box::new(e)),
-    ))
-}
-
 /// Queues the "confirm your address" mail, inside the caller's database work.
 pub fn queue_confirmation(
     conn: &mut DbConn,
@@ -35,7 +29,7 @@ pub fn queue_confirmation(
         &config.display_name(),
         &config.absolute_url(&format!("/confirm-email/{token}")),
     )
-    .map_err(mail_failure)?;
+    .map_err(AccountError::Mail)?;
     crate::mail::queue::enqueue(conn, &mail)?;
     Ok(())
 }
@@ -47,7 +41,7 @@ pub fn queue_approval(conn: &mut DbConn, config: &Config, user: &User) -> Result
         &config.display_name(),
         &config.absolute_url("/login"),
     )
-    .map_err(mail_failure)?;
+    .map_err(AccountError::Mail)?;
     crate::mail::queue::enqueue(conn, &mail)?;
     Ok(())
 }
@@ -156,7 +150,7 @@ pub async fn forgot(
                         &config.display_name(),
                         &config.absolute_url(&format!("/password/reset/{token}")),
                     )
-                    .map_err(mail_failure)?;
+                    .map_err(AccountError::Mail)?;
                     crate::mail::queue::enqueue(conn, &mail)?;
                 }
             }
