@@ -1,0 +1,95 @@
+//! The main journeys in a real browser: Debian's Chromium driven by playwright-core
+//! (`tests/browser/journeys.mjs`), with axe-core auditing every page visited against WCAG
+//! 2.2 A and AA, keyboard-only sign-up and publishing, focus, error announcements, reflow
+//! at 320 px, text at 200%, pages without JavaScript, and screenshots at desktop and phone
+//! widths in `test-artifacts/screenshots/`.
+
+mod common;
+
+use std::process::Command;
+
+use common::{spawn_app_with, Backend, PASSWORD};
+use mutual::config::Registration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn main_journeys_pass_in_a_real_browser_with_no_accessibility_violations() {
+    let app = spawn_app_with(Backend::Sqlite, |config| {
+        config.registration = Registration::Open;
+    })
+    .await;
+    app.organisation_with_team("kopu", "NZ").await;
+    let editor = app
+        .db
+        .query(|conn| mutual::accounts::find_by_username(conn, "kopu_editor"))
+        .await
+        .expect("query")
+        .expect("the editor exists");
+    let secret: String = app
+        .db
+        .query(|conn| mutual::db::get_setting(conn, "secret_key"))
+        .await
+        .expect("secret")
+        .expect("set");
+    let token =
+        mutual::digests::unsubscribe::token(secret.as_bytes(), &editor.id, chrono::Utc::now());
+    let outbox = app.data_dir.join("outbox");
+    let db = app.db.clone();
+    let editor_id = editor.id.clone();
+    std::fs::create_dir_all(&outbox).expect("outbox");
+    let artifacts =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/screenshots");
+
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/run.sh");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(script)
+            .env("MUTUAL_URL", &app.address)
+            .env("MUTUAL_OUTBOX", &outbox)
+            .env("MUTUAL_PASSWORD", PASSWORD)
+            .env(
+                "MUTUAL_UNSUBSCRIBE",
+                app.url(&format!("/unsubscribe/{token}")),
+            )
+            .env("ARTIFACTS", &artifacts)
+            .output()
+            .expect("run tests/browser/run.sh (needs node and npm)")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success() && stdout.contains("PASSED"),
+        "the browser journeys failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+
+    // What the clicks did, read back from the database.
+    let (rosa, editor_settings) = db
+        .query(move |conn| {
+            let rosa = mutual::accounts::find_by_username(conn, "rosa")?;
+            let settings = mutual::digests::settings::get(conn, &editor_id)?;
+            Ok::<_, diesel::result::Error>((rosa, settings))
+        })
+        .await
+        .expect("query");
+    let rosa = rosa.expect("the account signed up in the browser exists");
+    assert!(
+        rosa.email_confirmed_at.is_some(),
+        "its address was confirmed"
+    );
+    let rosa_settings = db
+        .query(move |conn| mutual::digests::settings::get(conn, &rosa.id))
+        .await
+        .expect("settings");
+    assert_eq!(
+        rosa_settings.frequency,
+        mutual::digests::settings::Frequency::Daily,
+        "the digest settings saved in the browser"
+    );
+    assert_eq!(
+        editor_settings.frequency,
+        mutual::digests::settings::Frequency::Never,
+        "unsubscribed through the e-mail's link"
+    );
+}
