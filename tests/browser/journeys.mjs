@@ -177,7 +177,7 @@ async function waitForMail(needle) {
 async function focused(page) {
   return page.evaluate(() => {
     const el = document.activeElement;
-    return el ? { tag: el.tagName, name: el.getAttribute("name"), id: el.id, cls: el.className, text: (el.textContent || "").trim().slice(0, 40), type: el.getAttribute("type"), inMain: !!el.closest("main") } : null;
+    return el ? { tag: el.tagName, name: el.getAttribute("name"), id: el.id, cls: el.className, text: (el.textContent || "").trim().slice(0, 40), type: el.getAttribute("type"), inMain: !!el.closest("main"), value: el.getAttribute("value"), formAction: (el.form && el.form.getAttribute("action")) || "" } : null;
   });
 }
 
@@ -326,21 +326,37 @@ async function organisationJourney(page) {
   step("edited the organisation");
 }
 
+/// Written and published with the keyboard alone: Tab to each field, type, Space to tick,
+/// Enter to send.
 async function publishGuide(page) {
   await visit(page, "/organisations/rosas-circle/guides/new", "guide-new");
-  await page.fill("[name=title]", "Matching staff by shared interests");
-  await page.fill("[name=summary]", "How we let people choose who supports them.");
-  await page.fill("[name=lang]", "en");
-  await page.locator("[name=topics][value=personnel]").check();
-  await page.fill("[name=body]", "We ask each person what they love doing.\n\nThen we recruit people who love it too.");
-  await submit(page);
+  await page.locator("main").focus();
+  const typed = [
+    ["title", "Matching staff by shared interests"],
+    ["summary", "How we let people choose who supports them."],
+    ["lang", "en"],
+  ];
+  for (const [name, value] of typed) {
+    await tabTo(page, (e) => e.name === name, `the ${name} field`);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(value);
+  }
+  await tabTo(page, (e) => e.name === "topics" && e.value === "personnel", "the Personnel topic");
+  await page.keyboard.press("Space");
+  await tabTo(page, (e) => e.name === "body", "the body field");
+  await page.keyboard.type("We ask each person what they love doing.\n\nThen we recruit people who love it too.");
+  await tabTo(page, (e) => e.tag === "BUTTON" && e.type === "submit" && e.inMain, "the save button");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   await landed(page, "guide draft", { screenshot: true });
-  const publish = page.locator("main form[action$='/publish'] button");
-  expect(await publish.count() === 1, `the draft guide offers Publish (at ${page.url()})`);
-  await Promise.all([page.waitForNavigation(), publish.click()]);
+  const publishForms = await page.locator("main form[action$='/publish'] button").count();
+  expect(publishForms === 1, `the draft guide offers Publish (at ${page.url()})`);
+  await page.locator("main").focus();
+  await tabTo(page, (e) => e.tag === "BUTTON" && e.formAction.endsWith("/publish"), "the Publish button");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   await landed(page, "guide published", { screenshot: true });
   expect((await page.content()).includes("Matching staff by shared interests"), "the published guide shows its title");
-  step("wrote and published a practice guide");
+  expect(await page.locator("main form[action$='/publish'] button").count() === 0, "once published, Publish is gone");
+  step("wrote and published a practice guide with the keyboard only");
 }
 
 async function publishIsfTemplate(page) {
