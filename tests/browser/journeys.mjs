@@ -72,7 +72,8 @@ async function audit(page, name) {
 }
 
 /// A full-page PNG at desktop and phone widths, and the reflow and text-size checks.
-async function capture(page, name) {
+async function capture(page, title) {
+  const name = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const original = page.viewportSize();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true });
