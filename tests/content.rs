@@ -17,6 +17,7 @@ both_backends! {
     hostile_markdown_is_rendered_safe_on_the_page => hostile_page,
     stories_are_taken_down_when_consent_expires => expired_consent,
     a_story_goes_through_the_pages_from_draft_to_published => story_pages,
+    easy_read_versions_and_translations_link_both_ways => versions,
 }
 
 struct Org {
@@ -1309,4 +1310,156 @@ async fn story_pages(backend: Backend) {
     );
     let listing = app.get_text("/stories?country=NZ").await.1;
     assert!(listing.contains("Moana&#x27;s own flat") || listing.contains("Moana's own flat"));
+}
+
+/// An easy-read version and a translation: started by the item's editors, linked from the
+/// original once published, linking back, and refused to others.
+async fn versions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let org = organisation(&app, "northlight", "GB-ENG").await;
+    let (status, guide) = post(
+        &app,
+        "/api/v1/guides",
+        &org.token_editor,
+        json!({
+            "organisation": "northlight", "title": "Banking unused hours",
+            "summary": "How we keep unused hours.", "lang": "en",
+            "topics": ["financial-management"], "body": "We record unused hours every month.",
+            "audience": ["provider"], "stage": "delivery", "jurisdictions": ["GB-ENG"],
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{guide}");
+    let id = guide["id"].as_str().expect("id").to_string();
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/guides/{id}/publish"),
+        &org.token_editor,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let original_path = guide["url"]
+        .as_str()
+        .map(|u| u.trim_start_matches(&app.address).to_string())
+        .unwrap_or_default();
+
+    // Only the organisation's editors, and a translation needs another language.
+    let other = organisation(&app, "kotipolku", "FI").await;
+    let (status, body) = post(
+        &app,
+        &format!("/api/v1/guides/{id}/versions"),
+        &other.token_editor,
+        json!({"variant": "easy_read"}),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    for (lang, why) in [
+        (json!(null), "no language"),
+        (json!("en"), "the same language"),
+    ] {
+        let (status, body) = post(
+            &app,
+            &format!("/api/v1/guides/{id}/versions"),
+            &org.token_editor,
+            json!({"variant": "translation", "lang": lang}),
+        )
+        .await;
+        assert_eq!(status, 422, "{why}: {body}");
+    }
+
+    let (status, easy) = post(
+        &app,
+        &format!("/api/v1/guides/{id}/versions"),
+        &org.token_editor,
+        json!({"variant": "easy_read"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{easy}");
+    assert_eq!(easy["status"], "draft");
+    assert_eq!(easy["lang"], "en");
+    let easy_id = easy["id"].as_str().expect("id").to_string();
+    let (status, finnish) = post(
+        &app,
+        &format!("/api/v1/guides/{id}/versions"),
+        &org.token_editor,
+        json!({"variant": "translation", "lang": "fi"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{finnish}");
+    assert_eq!(finnish["lang"], "fi");
+
+    // Drafts are not linked from the original.
+    let page = app.get_text(&original_path).await.1;
+    assert!(!page.contains("Easy read version"), "a draft is not linked");
+
+    let (status, published) = post(
+        &app,
+        &format!("/api/v1/guides/{easy_id}/publish"),
+        &org.token_editor,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{published}");
+    let easy_path = published["url"]
+        .as_str()
+        .map(|u| u.trim_start_matches(&app.address).to_string())
+        .expect("url");
+    let page = app.get_text(&original_path).await.1;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{easy_path}\" lang=\"en\">Easy read version</a>"
+        )),
+        "the original links to its easy-read version: {page}"
+    );
+    assert!(
+        !page.contains("Translation (fi)"),
+        "the translation is still a draft"
+    );
+    let page = app.get_text(&easy_path).await.1;
+    assert!(
+        page.contains("This is the easy-read version of")
+            && page.contains(&format!("href=\"{original_path}\"")),
+        "the version links back to the original"
+    );
+
+    // A version of a version belongs to the original.
+    let (status, again) = post(
+        &app,
+        &format!("/api/v1/guides/{easy_id}/versions"),
+        &org.token_editor,
+        json!({"variant": "translation", "lang": "cs"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{again}");
+    let again_id = again["id"].as_str().expect("id").to_string();
+    post(
+        &app,
+        &format!("/api/v1/guides/{again_id}/publish"),
+        &org.token_editor,
+        json!({}),
+    )
+    .await;
+    let page = app.get_text(&original_path).await.1;
+    assert!(page.contains("Translation (cs)"), "listed on the original");
+
+    // The page's own form starts a version for an editor and opens its edit form.
+    let editor = app.another_browser();
+    editor.log_in("northlight_editor").await;
+    let page = editor.get_text(&original_path).await.1;
+    assert!(page.contains("Write an easy-read version"));
+    let response = editor
+        .post_form(
+            &format!("{original_path}/version"),
+            &[("variant", "easy_read")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let location = response.headers()["location"].to_str().expect("location");
+    assert!(location.ends_with("/edit"), "{location}");
+    let visitor_page = app.another_browser().get_text(&original_path).await.1;
+    assert!(
+        !visitor_page.contains("Write an easy-read version"),
+        "visitors are not offered the form"
+    );
 }

@@ -360,6 +360,28 @@ async function publishGuide(page) {
   step("wrote and published a practice guide with the keyboard only");
 }
 
+/// An easy-read version of the guide: started from the guide's page, published, then linked
+/// from the original.
+async function easyReadVersion(page) {
+  const guide = page.url();
+  const start = page.locator("form[action$='/version'] button", { hasText: /easy-read/i });
+  expect(await start.count() === 1, "the published guide offers an easy-read version");
+  await Promise.all([page.waitForNavigation(), start.click()]);
+  await landed(page, "easy-read version, edit form");
+  await page.fill("[name=title]", "Matching staff: easy read");
+  await page.fill("[name=body]", "We ask you what you like.\n\nWe find staff who like it too.");
+  await submit(page);
+  await landed(page, "easy-read draft");
+  const publish = page.locator("main form[action$='/publish'] button");
+  await Promise.all([page.waitForNavigation(), publish.click()]);
+  await landed(page, "easy-read version", { screenshot: true });
+  expect((await page.textContent("main")).includes("This is the easy-read version of"), "the version links back to the original");
+  await visit(page, guide, "guide with its easy-read version", { screenshot: false });
+  const link = page.locator("main a", { hasText: "Easy read version" });
+  expect(await link.count() === 1, "the original links to its easy-read version");
+  step("wrote and published an easy-read version, linked both ways");
+}
+
 async function publishIsfTemplate(page) {
   await visit(page, "/organisations/rosas-circle/isf-templates/new", "isf-new");
   await page.fill("[name=title]", "Weekly ISF for support at home");
@@ -551,6 +573,7 @@ async function main() {
     await keyboardSignUp(page);
     await organisationJourney(page);
     await publishGuide(page);
+    await easyReadVersion(page);
     await publishIsfTemplate(page);
     await publishStory(browser);
     await searchAndFollow(page);

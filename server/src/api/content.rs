@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{field_error, User};
 use crate::content::store::{self, ContentItem, Filter};
-use crate::content::workflow::{self, AdaptOptions, ConsentInput, Resolution};
+use crate::content::workflow::{self, AdaptOptions, ConsentInput, Resolution, VersionOptions};
 use crate::content::{
     anonymisation, diff, Attribution, CommonInput, ContentError, ContentInput, ContentKind,
     Details, GuideDetails, Status, StoryDetails,
@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{kind}/{id}/revisions", web::get().to(revisions))
         .route("/{kind}/{id}/diff", web::get().to(revision_diff))
         .route("/{kind}/{id}/adapt", web::post().to(adapt))
+        .route("/{kind}/{id}/versions", web::post().to(write_version))
         .route("/{kind}/{id}/announce", web::post().to(announce))
         .route("/{kind}/{id}/report", web::post().to(report))
         .route("/{kind}/{id}/consent", web::get().to(get_consent))
@@ -432,6 +433,30 @@ async fn adapt(
                 return Err(ContentError::NotFound);
             }
             workflow::adapt(conn, &id, &user, &base, &options)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(&state, item)))
+}
+
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/versions", params(("kind" = String, Path), ("id" = String, Path)), request_body = VersionOptions,
+    responses((status = 201, body = ContentView, description = "A draft easy-read version or translation in the item's own organisation, linked to the original"), (status = 403, body = super::ErrorView), (status = 409, body = super::ErrorView)))]
+async fn write_version(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<VersionOptions>,
+) -> Result<HttpResponse, ApiError> {
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment)?;
+    let options = body.into_inner();
+    let item = state
+        .db
+        .run(move |conn| {
+            let source = store::get(conn, &id)?;
+            if source.kind != kind {
+                return Err(ContentError::NotFound);
+            }
+            workflow::write_version(conn, &id, &user, &options)
         })
         .await?;
     Ok(HttpResponse::Created().json(view(&state, item)))

@@ -62,7 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[openapi(
     info(title = "Mutual API", description = "Federated peer learning for personalised support. Authenticate with `Authorization: Bearer <token>` (create tokens on the settings page) or the session cookie plus an `X-CSRF-Token` header for writes.", license(name = "AGPL-3.0-or-later")),
     paths(list_follows, follow_peer, unfollow_peer, me, list_tokens, create_token, revoke_token, list_organisations, create_organisation, get_organisation, replace_organisation, patch_organisation,
-        content::list, content::create, content::get, content::update, content::action, content::adapt, content::revisions, content::revision_diff,
+        content::list, content::create, content::get, content::update, content::action, content::adapt, content::write_version, content::revisions, content::revision_diff,
         content::get_consent, content::put_consent, content::withdraw_consent, content::story_flags, content::run_story_check, content::resolve_flag,
         content::export_csv, content::check_text, content::announce, content::report, search::search, digests::list_follows, digests::add_follow, digests::remove_follow, digests::get_digest, digests::put_digest),
     components(schemas(MeView, MembershipView, TokenView, NewTokenView, CreateToken, OrganisationView, OrganisationList, CreateOrganisation, ProfileInput, ErrorView,
@@ -70,7 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         content::ConsentView, content::StoryFlagView, content::ResolveBody, content::AnnounceBody, content::ReportBody, content::CheckRequest, content::CheckResponse, content::CheckFlag,
         crate::content::CommonInput, crate::content::StoryDetails, crate::content::GuideDetails, crate::content::Reference, crate::content::Attribution,
         FollowRequest, FollowView, digests::FollowRequestBody, crate::digests::follows::Follow, crate::digests::follows::FollowKind, crate::digests::settings::DigestSettings, crate::digests::settings::SettingsInput, crate::digests::settings::Frequency, search::SearchResponse, search::SearchHitView, crate::search::DocType, crate::content::ContentKind, crate::content::Status, crate::content::diff::Segment,
-        crate::content::workflow::ConsentInput, crate::content::workflow::AdaptOptions, crate::content::workflow::Resolution)),
+        crate::content::workflow::ConsentInput, crate::content::workflow::AdaptOptions, crate::content::workflow::VersionOptions, crate::content::workflow::VersionKind, crate::content::workflow::Resolution)),
     modifiers(&BearerAuth, &ExpandKinds)
 )]
 pub struct ApiDoc;

@@ -692,9 +692,34 @@ pub fn variants_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<VariantLink>>
             content_items::kind,
             content_items::slug,
         ))
+        .order((content_items::variant, content_items::lang))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
+    Ok(variant_links(rows))
+}
+
+/// The published original a version was written from (`variant` is "original").
+pub fn original_of(conn: &mut DbConn, original_id: &str) -> QueryResult<Option<VariantLink>> {
+    let rows: Vec<(String, String, String, String, String, String)> = content_items::table
+        .inner_join(organisations::table)
+        .filter(content_items::id.eq(original_id))
+        .filter(content_items::status.eq(Status::Published.as_str()))
+        .select((
+            content_items::id,
+            content_items::lang,
+            content_items::title,
+            organisations::handle,
+            content_items::kind,
+            content_items::slug,
+        ))
+        .load(conn)?;
+    Ok(variant_links(rows).into_iter().next().map(|mut link| {
+        link.variant = "original".into();
+        link
+    }))
+}
+
+fn variant_links(rows: Vec<(String, String, String, String, String, String)>) -> Vec<VariantLink> {
+    rows.into_iter()
         .map(|(variant, lang, title, handle, kind, slug)| VariantLink {
             path: format!(
                 "/organisations/{handle}/{}/{slug}",
@@ -706,7 +731,7 @@ pub fn variants_of(conn: &mut DbConn, id: &str) -> QueryResult<Vec<VariantLink>>
             lang,
             title,
         })
-        .collect())
+        .collect()
 }
 
 /// What only a remote item has.

@@ -4,7 +4,7 @@
 //! and ISF templates can be published by any editor. Withdrawing consent unpublishes a
 //! story at once.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::store::{self, ContentItem, FlagRow, Origin};
@@ -535,6 +535,123 @@ pub fn expire_consents(conn: &mut DbConn) -> Result<Vec<String>, ContentError> {
         )?;
     }
     Ok(expired)
+}
+
+/// Another version of an item, written by its own organisation for other readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionKind {
+    /// The same content in easy read: short sentences, common words, often with pictures.
+    EasyRead,
+    /// The same content in another language.
+    Translation,
+}
+
+impl VersionKind {
+    pub fn parse(text: &str) -> Option<VersionKind> {
+        match text {
+            "easy_read" => Some(VersionKind::EasyRead),
+            "translation" => Some(VersionKind::Translation),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionKind::EasyRead => "easy_read",
+            VersionKind::Translation => "translation",
+        }
+    }
+}
+
+/// What to write another version of an item as.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct VersionOptions {
+    pub variant: VersionKind,
+    /// The version's language (BCP 47). Needed for a translation; an easy-read version is
+    /// in the original's language unless given.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// Starts an easy-read version or a translation of an item, as a draft in the item's own
+/// organisation, linked to the original: once published, the original links to it and it
+/// links back. Only the organisation's editors may, and only for its own items (a peer's
+/// item is theirs to version). The draft goes through its kind's whole workflow: a story's
+/// version needs its own consent record before it can be sent for review.
+pub fn write_version(
+    conn: &mut DbConn,
+    source_id: &str,
+    user: &User,
+    options: &VersionOptions,
+) -> Result<ContentItem, ContentError> {
+    let source = store::get(conn, source_id)?;
+    if source.row.remote_url.is_some() {
+        return Err(ContentError::NotAllowedNow(
+            "Only the organisation that wrote this can add other versions of it.".into(),
+        ));
+    }
+    editor_access(conn, &source.row.organisation_id, user)?;
+    let lang = options
+        .lang
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string);
+    let lang = match (options.variant, lang) {
+        (VersionKind::Translation, None) => {
+            return Err(ContentError::Invalid(vec![field_error(
+                "lang",
+                "Say which language the translation is in.",
+            )]))
+        }
+        (VersionKind::Translation, Some(lang)) if lang == source.row.lang => {
+            return Err(ContentError::Invalid(vec![field_error(
+                "lang",
+                "A translation is in another language than the original.",
+            )]))
+        }
+        (_, Some(lang)) => lang,
+        (VersionKind::EasyRead, None) => source.row.lang.clone(),
+    };
+    // Versions of a version belong to the original.
+    let original = source
+        .row
+        .original_id
+        .clone()
+        .unwrap_or_else(|| source.row.id.clone());
+    let input = ContentInput {
+        common: super::CommonInput {
+            title: source.row.title.clone(),
+            summary: source.row.summary.clone(),
+            lang,
+            licence: source.row.licence.clone(),
+            topics: source.topics.clone(),
+            body: source.row.body_source.clone(),
+        },
+        details: source.details.clone(),
+    };
+    let validated = input.validate().map_err(ContentError::Invalid)?;
+    let origin = Origin {
+        original_id: Some(original.clone()),
+        variant: Some(options.variant.as_str().to_string()),
+        derived_from: None,
+    };
+    let id = store::insert(
+        conn,
+        &source.row.organisation_id,
+        Some(&user.id),
+        &validated,
+        &origin,
+    )?;
+    store::log_event(
+        conn,
+        &id,
+        Some(&user.id),
+        "version",
+        &format!("Started as the {} of {original}", options.variant.as_str()),
+    )?;
+    Ok(store::get(conn, &id)?)
 }
 
 /// Changes a reader may make while adapting an ISF template to their own country.

@@ -340,7 +340,8 @@ async fn render_item(
 ) -> Result<HttpResponse, PageError> {
     let id = item.row.id.clone();
     let members_view = access.can_edit();
-    let (events, consent, open_flags, variants) = state
+    let original_id = item.row.original_id.clone();
+    let (events, consent, open_flags, variants, original) = state
         .db
         .run(move |conn| {
             let events = if members_view {
@@ -359,7 +360,11 @@ async fn render_item(
                 Vec::new()
             };
             let variants = crate::content::store::variants_of(conn, &id)?;
-            Ok::<_, DbError>((events, consent, flags, variants))
+            let original = match &original_id {
+                Some(original) => crate::content::store::original_of(conn, original)?,
+                None => None,
+            };
+            Ok::<_, DbError>((events, consent, flags, variants, original))
         })
         .await?;
     let open_flags = open_flags
@@ -380,6 +385,8 @@ async fn render_item(
             }),
             open_flags => open_flags,
             variants => variants,
+            original => original,
+            version_of => item.row.variant.clone(),
             adapt_into => organisations,
             errors => errors,
             choices => choices(),
@@ -914,6 +921,11 @@ pub struct ActionForm {
     expires_on: String,
     #[serde(default)]
     notes: String,
+    // Another version
+    #[serde(default)]
+    variant: String,
+    #[serde(default)]
+    lang: String,
     // Flags
     #[serde(default)]
     resolution: String,
@@ -977,6 +989,21 @@ pub async fn action(
                     },
                 )
                 .and_then(|_| Ok(store::get(conn, &id)?)),
+                "version" => match workflow::VersionKind::parse(&form.variant) {
+                    Some(variant) => workflow::write_version(
+                        conn,
+                        &id,
+                        &actor,
+                        &workflow::VersionOptions {
+                            variant,
+                            lang: Some(form.lang.clone()),
+                        },
+                    ),
+                    None => Err(ContentError::Invalid(vec![field_error(
+                        "variant",
+                        "Choose an easy-read version or a translation.",
+                    )])),
+                },
                 "check" => workflow::check_story(conn, &id, &actor)
                     .and_then(|_| Ok(store::get(conn, &id)?)),
                 _ => Err(ContentError::NotFound),
@@ -993,7 +1020,7 @@ pub async fn action(
                     crate::federation::delivery::Change::Removed,
                 )
                 .await?;
-            } else if action != "adapt" {
+            } else if action != "adapt" && action != "version" {
                 crate::federation::delivery::after_change(
                     &state.db,
                     result.id(),
@@ -1003,7 +1030,7 @@ pub async fn action(
                 .await?;
             }
             let target = match action.as_str() {
-                "adapt" => format!("{}/edit", result.path()),
+                "adapt" | "version" => format!("{}/edit", result.path()),
                 "consent" | "check" => review_path,
                 _ => result.path(),
             };
