@@ -1,0 +1,80 @@
+# Page text in English.
+
+## Home page
+
+home-title = Learn from each other
+home-lead = Organisations that give personalised support share what they learned here. They share stories of what changed in people's lives, Individual Service Fund budgets and practice guides.
+home-see-all-organisations =
+    { $count -> 
+        [one] See the organisation
+       *[other] See all { $count } organisations
+    }
+home-no-organisations = No organisations have joined yet.
+home-add-organisation = Add your organisation.
+
+## Log in
+
+title-error-prefix = Error:
+error-summary-one = There is a problem
+login-name-label = Username or email address
+password-label = Password
+login-forgot = Forgot your password?
+login-no-account = No account yet?
+
+## Forgotten password
+
+forgot-intro = We will send you an email with a link. The link lets you choose a new password.
+forgot-send = Send me a link
+reset-title = Choose a new password
+reset-new-password = New password
+password-hint = At least 10 characters. A few words together work well.
+reset-password-again = The same password again
+reset-save = Save my new password
+
+## After signing up
+
+signup-done-title = Thank you
+signup-done-heading = Thank you, { $name }
+signup-done-waiting = Your account is waiting for an administrator to approve it.
+signup-done-after-approval = You can log in once it is approved.
+signup-done-ready = Your account is ready.
+
+## Error page
+
+error-home-link = Go to the home page
+
+## Sign up
+
+signup-closed = This site does not take new sign-ups. Ask its administrator for an account.
+signup-approval = An administrator checks each new account. We will let you in when it is approved.
+signup-invite = You need an invitation code to sign up.
+signup-username = Username
+signup-username-hint = 3 to 30 letters, numbers or _. Start with a letter.
+signup-email = Email address
+signup-display-name = Your name
+optional = (optional)
+signup-reason = Why do you want to join?
+signup-reason-hint = For example, the organisation you work with.
+signup-invitation = Invitation code
+signup-have-account = Already have an account?
+
+## Form errors
+
+error-summary-count =
+    { $count ->
+        [one] There is a problem
+       *[other] There are { $count } problems
+    }
+
+## Digest choices without logging in
+
+email-settings-title = Your digest
+email-settings-heading = How often do you want a digest?
+saved = Saved.
+email-settings-legend = Send me a digest
+digest-frequency-daily = Every day
+digest-frequency-weekly = Every week
+digest-frequency-never = Never
+save = Save
+email-settings-more = To choose the hour, the day or what you follow, log in to your account page.
+email-settings-account-link = Go to your account page

@@ -1,0 +1,80 @@
+# Sivujen tekstit suomeksi.
+
+## Home page
+
+home-title = Opitaan toisiltamme
+home-lead = Henkilökohtaista tukea antavat organisaatiot jakavat täällä oppimaansa. Ne jakavat tarinoita siitä, mikä muuttui ihmisten elämässä, henkilökohtaisen palvelurahaston (ISF) budjetteja ja käytännön oppaita.
+home-see-all-organisations =
+    { $count -> 
+        [one] Katso organisaatio
+       *[other] Katso kaikki { $count } organisaatiota
+    }
+home-no-organisations = Yksikään organisaatio ei ole vielä liittynyt.
+home-add-organisation = Lisää oma organisaatiosi.
+
+## Log in
+
+title-error-prefix = Virhe:
+error-summary-one = Jokin meni vikaan
+login-name-label = Käyttäjätunnus tai sähköpostiosoite
+password-label = Salasana
+login-forgot = Unohditko salasanasi?
+login-no-account = Eikö sinulla ole vielä tiliä?
+
+## Forgotten password
+
+forgot-intro = Lähetämme sinulle sähköpostin, jossa on linkki. Linkin kautta voit valita uuden salasanan.
+forgot-send = Lähetä minulle linkki
+reset-title = Valitse uusi salasana
+reset-new-password = Uusi salasana
+password-hint = Vähintään 10 merkkiä. Muutama sana yhdessä toimii hyvin.
+reset-password-again = Sama salasana uudelleen
+reset-save = Tallenna uusi salasana
+
+## After signing up
+
+signup-done-title = Kiitos
+signup-done-heading = Kiitos, { $name }
+signup-done-waiting = Tilisi odottaa, että ylläpitäjä hyväksyy sen.
+signup-done-after-approval = Voit kirjautua sisään, kun tili on hyväksytty.
+signup-done-ready = Tilisi on valmis.
+
+## Error page
+
+error-home-link = Siirry etusivulle
+
+## Sign up
+
+signup-closed = Tälle sivustolle ei voi nyt rekisteröityä. Pyydä tiliä sivuston ylläpitäjältä.
+signup-approval = Ylläpitäjä tarkistaa jokaisen uuden tilin. Pääset sisään, kun tili on hyväksytty.
+signup-invite = Tarvitset kutsukoodin rekisteröityäksesi.
+signup-username = Käyttäjätunnus
+signup-username-hint = 3–30 kirjainta, numeroa tai _. Aloita kirjaimella.
+signup-email = Sähköpostiosoite
+signup-display-name = Nimesi
+optional = (vapaaehtoinen)
+signup-reason = Miksi haluat liittyä?
+signup-reason-hint = Esimerkiksi organisaatio, jossa työskentelet.
+signup-invitation = Kutsukoodi
+signup-have-account = Onko sinulla jo tili?
+
+## Form errors
+
+error-summary-count =
+    { $count ->
+        [one] Jokin meni vikaan
+       *[other] Korjaa { $count } kohtaa
+    }
+
+## Digest choices without logging in
+
+email-settings-title = Koosteesi
+email-settings-heading = Kuinka usein haluat koosteen?
+saved = Tallennettu.
+email-settings-legend = Lähetä minulle kooste
+digest-frequency-daily = Joka päivä
+digest-frequency-weekly = Joka viikko
+digest-frequency-never = Ei koskaan
+save = Tallenna
+email-settings-more = Jos haluat valita kellonajan, päivän tai sen, mitä seuraat, kirjaudu sisään tilisi sivulle.
+email-settings-account-link = Siirry tilisi sivulle
