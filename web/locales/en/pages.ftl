@@ -78,3 +78,44 @@ digest-frequency-never = Never
 save = Save
 email-settings-more = To choose the hour, the day or what you follow, log in to your account page.
 email-settings-account-link = Go to your account page
+
+## Search
+
+search-title-for = Search: { $query }
+search-heading = Search shared learning
+search-words-label = Words to find
+search-words-hint = Put words in "quotes" to find them together.
+search-problems = We could not use part of your search
+search-filters = Filters
+search-order = Order
+search-order-relevance = Best match first
+search-order-date = Newest first
+search-clear-filters = Clear filters
+search-results = Results
+search-save = Save this search for my email digest
+search-count =
+    { $count ->
+        [one] 1 result.
+       *[other] { $count } results.
+    }
+search-count-for =
+    { $count ->
+        [one] 1 result for “{ $query }”.
+       *[other] { $count } results for “{ $query }”.
+    }
+search-from-peer = (from a peer)
+search-nothing = Nothing matches. Try fewer words, or remove a filter.
+search-result-pages = Result pages
+pagination-previous = Previous page
+pagination-next = Next page
+pagination-page-of = Page { $page } of { $pages }
+
+## Organisations
+
+organisations-count =
+    { $count ->
+        [one] One organisation shares what it learns here.
+       *[other] { $count } organisations share what they learn here.
+    }
+organisations-add = Add an organisation
+pagination-label = Pages

@@ -78,3 +78,44 @@ digest-frequency-never = Ei koskaan
 save = Tallenna
 email-settings-more = Jos haluat valita kellonajan, päivän tai sen, mitä seuraat, kirjaudu sisään tilisi sivulle.
 email-settings-account-link = Siirry tilisi sivulle
+
+## Search
+
+search-title-for = Haku: { $query }
+search-heading = Hae jaettua oppia
+search-words-label = Etsittävät sanat
+search-words-hint = Laita sanat "lainausmerkkeihin", niin ne löytyvät yhdessä.
+search-problems = Emme voineet käyttää osaa hausta
+search-filters = Rajaukset
+search-order = Järjestys
+search-order-relevance = Parhaat osumat ensin
+search-order-date = Uusimmat ensin
+search-clear-filters = Poista rajaukset
+search-results = Tulokset
+search-save = Tallenna tämä haku sähköpostikoosteeseeni
+search-count =
+    { $count ->
+        [one] Yksi tulos.
+       *[other] { $count } tulosta.
+    }
+search-count-for =
+    { $count ->
+        [one] Yksi tulos haulla ”{ $query }”.
+       *[other] { $count } tulosta haulla ”{ $query }”.
+    }
+search-from-peer = (kumppanilta)
+search-nothing = Mitään ei löytynyt. Kokeile vähemmillä sanoilla tai poista rajaus.
+search-result-pages = Tulossivut
+pagination-previous = Edellinen sivu
+pagination-next = Seuraava sivu
+pagination-page-of = Sivu { $page }/{ $pages }
+
+## Organisations
+
+organisations-count =
+    { $count ->
+        [one] Yksi organisaatio jakaa täällä oppimaansa.
+       *[other] { $count } organisaatiota jakaa täällä oppimaansa.
+    }
+organisations-add = Lisää organisaatio
+pagination-label = Sivut
