@@ -119,3 +119,17 @@ organisations-count =
     }
 organisations-add = Add an organisation
 pagination-label = Pages
+
+## Search filters and kinds of result
+
+facet-type = Type
+facet-topic = Topic
+facet-country = Country
+facet-language = Language
+facet-people = People supported
+facet-organisation = Organisation
+search-language-not-given = Not given
+doc-type-case-story = Case story
+doc-type-isf-template = ISF template
+doc-type-practice-guide = Practice guide
+doc-type-organisation = Organisation

@@ -88,7 +88,7 @@ search-words-hint = Laita sanat "lainausmerkkeihin", niin ne löytyvät yhdessä
 search-problems = Emme voineet käyttää osaa hausta
 search-filters = Rajaukset
 search-order = Järjestys
-search-order-relevance = Parhaat osumat ensin
+search-order-relevance = Osuvimmat ensin
 search-order-date = Uusimmat ensin
 search-clear-filters = Poista rajaukset
 search-results = Tulokset
@@ -119,3 +119,17 @@ organisations-count =
     }
 organisations-add = Lisää organisaatio
 pagination-label = Sivut
+
+## Search filters and kinds of result
+
+facet-type = Tyyppi
+facet-topic = Aihe
+facet-country = Maa
+facet-language = Kieli
+facet-people = Ketä tuetaan
+facet-organisation = Organisaatio
+search-language-not-given = Ei kerrottu
+doc-type-case-story = Tarina
+doc-type-isf-template = ISF-budjetti
+doc-type-practice-guide = Käytännön opas
+doc-type-organisation = Organisaatio

@@ -6,6 +6,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::{html, page};
+use crate::i18n;
 use crate::search::{query, DocType, Facet, SearchQuery, SearchResults, Sort};
 use crate::taxonomy::{self, Taxonomy};
 use crate::web::auth::MaybeUser;
@@ -24,7 +25,7 @@ struct OptionView {
 #[derive(Serialize)]
 struct FacetView {
     name: &'static str,
-    legend: &'static str,
+    legend: String,
     options: Vec<OptionView>,
 }
 
@@ -32,7 +33,7 @@ struct FacetView {
 struct HitView {
     url: String,
     title: String,
-    type_label: &'static str,
+    type_label: String,
     organisation_name: String,
     lang: String,
     local: bool,
@@ -41,7 +42,7 @@ struct HitView {
 }
 
 /// Names of languages in their own language, so a speaker recognises theirs.
-fn language_name(code: &str) -> String {
+fn language_name(code: &str, ui: &str) -> String {
     match code {
         "en" => "English",
         "fr" => "Français",
@@ -54,40 +55,50 @@ fn language_name(code: &str) -> String {
         "it" => "Italiano",
         "pt" => "Português",
         "nl" => "Nederlands",
-        "" => "Not given",
+        "" => return i18n::t(ui, "search-language-not-given"),
         other => return other.to_string(),
     }
     .to_string()
 }
 
-fn label(facet: Facet, value: &str) -> String {
+/// A kind of result, in the interface's language.
+fn type_label(doc_type: DocType, ui: &str) -> String {
+    match doc_type {
+        DocType::CaseStory => i18n::t(ui, "doc-type-case-story"),
+        DocType::IsfTemplate => i18n::t(ui, "doc-type-isf-template"),
+        DocType::PracticeGuide => i18n::t(ui, "doc-type-practice-guide"),
+        DocType::Organisation => i18n::t(ui, "doc-type-organisation"),
+    }
+}
+
+fn label(facet: Facet, value: &str, ui: &str) -> String {
     let taxonomy = Taxonomy::get();
     match facet {
         Facet::Type => DocType::parse(value)
-            .map(|t| t.label().to_string())
+            .map(|t| type_label(t, ui))
             .unwrap_or_else(|| value.to_string()),
         Facet::Topic => taxonomy.label(taxonomy::LEARNING_TOPICS, value).to_string(),
         Facet::People => taxonomy
             .label(taxonomy::PEOPLE_SUPPORTED, value)
             .to_string(),
         Facet::Country => crate::organisations::country_name(value),
-        Facet::Lang => language_name(value),
+        Facet::Lang => language_name(value, ui),
         Facet::Org => value.to_string(),
     }
 }
 
-fn legend(facet: Facet) -> &'static str {
+fn legend(facet: Facet, ui: &str) -> String {
     match facet {
-        Facet::Type => "Type",
-        Facet::Topic => "Topic",
-        Facet::Country => "Country",
-        Facet::Lang => "Language",
-        Facet::People => "People supported",
-        Facet::Org => "Organisation",
+        Facet::Type => i18n::t(ui, "facet-type"),
+        Facet::Topic => i18n::t(ui, "facet-topic"),
+        Facet::Country => i18n::t(ui, "facet-country"),
+        Facet::Lang => i18n::t(ui, "facet-language"),
+        Facet::People => i18n::t(ui, "facet-people"),
+        Facet::Org => i18n::t(ui, "facet-organisation"),
     }
 }
 
-fn facet_views(query: &SearchQuery, results: &SearchResults) -> Vec<FacetView> {
+fn facet_views(query: &SearchQuery, results: &SearchResults, ui: &str) -> Vec<FacetView> {
     Facet::ALL
         .into_iter()
         .map(|facet| {
@@ -97,7 +108,7 @@ fn facet_views(query: &SearchQuery, results: &SearchResults) -> Vec<FacetView> {
                 .iter()
                 .map(|(value, count)| OptionView {
                     value: value.clone(),
-                    label: label(facet, value),
+                    label: label(facet, value, ui),
                     count: *count,
                     checked: selected.contains(value),
                 })
@@ -107,7 +118,7 @@ fn facet_views(query: &SearchQuery, results: &SearchResults) -> Vec<FacetView> {
                 if !counts.contains_key(value) {
                     options.push(OptionView {
                         value: value.clone(),
-                        label: label(facet, value),
+                        label: label(facet, value, ui),
                         count: 0,
                         checked: true,
                     });
@@ -116,7 +127,7 @@ fn facet_views(query: &SearchQuery, results: &SearchResults) -> Vec<FacetView> {
             options.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
             FacetView {
                 name: facet.as_str(),
-                legend: legend(facet),
+                legend: legend(facet, ui),
                 options,
             }
         })
@@ -159,6 +170,8 @@ pub async fn search(
             ),
         };
     let results = state.search.search(&query).await?;
+    let context = page(&req, &state, user.0.as_ref());
+    let ui = context.lang.clone();
     let (_, limit) = query.window();
     let page_number = query.page.max(1);
     // Pages past the result window cannot be shown, so none are offered.
@@ -172,7 +185,7 @@ pub async fn search(
         .map(|hit| HitView {
             url: hit.path.clone(),
             title: hit.title.clone(),
-            type_label: hit.doc_type.label(),
+            type_label: type_label(hit.doc_type, &ui),
             organisation_name: hit.organisation_name.clone(),
             lang: hit.lang.clone(),
             local: hit.local,
@@ -185,11 +198,11 @@ pub async fn search(
     let body = render(
         "search.html",
         context! {
-            page => page(&req, &state, user.0.as_ref()),
+            page => context,
             q => query.text.clone(),
             sort => if query.sort == Sort::Date { "date" } else { "relevance" },
             problems => problems,
-            facets => facet_views(&query, &results),
+            facets => facet_views(&query, &results, &ui),
             filtered => !query.filters.is_empty(),
             search_params => crate::digests::follows::canonical_search(&query),
             total => results.total,
