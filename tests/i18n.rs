@@ -278,6 +278,13 @@ async fn the_language_comes_from_the_account_then_the_cookie_then_the_browser() 
         html.contains("<html lang=\"fi\">"),
         "the account's language, in a browser asking for English"
     );
+    // The account page shows the choice in its own language setting.
+    let (status, settings) = third.get_text("/settings").await;
+    assert_eq!(status, 200);
+    assert!(
+        settings.contains("<option value=\"fi\" lang=\"fi\" selected>"),
+        "the account page shows Finnish as chosen"
+    );
     // Choosing "follow my browser" again clears it.
     let response = third.post_form("/language", &[("lang", "")]).await;
     assert_eq!(response.status().as_u16(), 303);
@@ -332,4 +339,18 @@ async fn content_keeps_its_own_language_in_a_translated_interface() {
         "the English title is marked as English: {}",
         &before[opening..]
     );
+}
+
+/// A loop or `set` variable named `t` hides the `t()` function inside it: every message in
+/// that block then fails to render (it happened once, on the token table).
+#[test]
+fn no_template_names_a_variable_t() {
+    let shadowing =
+        regex::Regex::new(r"\{%-?\s*(?:for\s+(?:\w+\s*,\s*)?t\b|set\s+t\s*=)").expect("regex");
+    let found: Vec<String> = templates()
+        .into_iter()
+        .filter(|(_, text)| shadowing.is_match(text))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(found.is_empty(), "rename the variable `t` in {found:?}");
 }

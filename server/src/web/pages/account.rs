@@ -270,14 +270,16 @@ async fn render_settings(
             Ok::<_, DbError>((tokens, memberships, follows, digest))
         })
         .await?;
+    let context = page(req, state, Some(user));
+    let ui = context.lang.clone();
     let weekdays = [
-        (1, "Monday"),
-        (2, "Tuesday"),
-        (3, "Wednesday"),
-        (4, "Thursday"),
-        (5, "Friday"),
-        (6, "Saturday"),
-        (7, "Sunday"),
+        (1, crate::i18n::t(&ui, "weekday-1")),
+        (2, crate::i18n::t(&ui, "weekday-2")),
+        (3, crate::i18n::t(&ui, "weekday-3")),
+        (4, crate::i18n::t(&ui, "weekday-4")),
+        (5, crate::i18n::t(&ui, "weekday-5")),
+        (6, crate::i18n::t(&ui, "weekday-6")),
+        (7, crate::i18n::t(&ui, "weekday-7")),
     ];
     let time_zones: Vec<&str> = crate::digests::settings::time_zones().collect();
     let memberships: Vec<_> = memberships
@@ -287,8 +289,8 @@ async fn render_settings(
     let body = render(
         "settings.html",
         context! {
-            page => page(req, state, Some(user)),
-            account => context! { username => user.username, email => user.email, display_name => user.display_name, role => user.role },
+            page => context,
+            account => context! { username => user.username, email => user.email, display_name => user.display_name, role => user.role, locale => user.locale },
             tokens => tokens,
             memberships => memberships,
             new_token => new_token,
