@@ -178,3 +178,37 @@ weekday-4 = Thursday
 weekday-5 = Friday
 weekday-6 = Saturday
 weekday-7 = Sunday
+
+## Organisation page
+
+org-remote-handle = An organisation on another instance:
+org-handle = Handle:
+org-edit-profile = Edit profile
+org-follow-digest = Get { $name } in my email digest
+org-shares-label = What { $name } shares
+org-case-stories = Case stories
+org-practice-guides = Practice guides
+org-follow-peer = Follow a peer organisation
+org-follow-peer-intro = Their stories, ISF budgets and guides will arrive here as they publish them.
+org-peer-following = following
+org-peer-pending = waiting for them to accept
+org-peer-declined = they declined
+org-peer-address = Their address
+org-peer-address-hint = Like kotipolku@mutual.example.fi
+org-peer-follow = Follow
+org-write = Write:
+org-write-story = a case story
+org-write-isf = an ISF budget
+org-write-guide = a practice guide
+org-languages = Languages
+org-hosts-events = Hosts learning events
+yes = Yes
+no = No
+org-not-stated = Not stated.
+org-offers = Offers to share
+org-wants = Wants to learn
+org-accessibility = Accessibility
+org-contact = Contact
+org-contact-email = Email:
+org-contact-website = Website:
+org-people = People

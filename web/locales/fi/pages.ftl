@@ -178,3 +178,37 @@ weekday-4 = torstai
 weekday-5 = perjantai
 weekday-6 = lauantai
 weekday-7 = sunnuntai
+
+## Organisation page
+
+org-remote-handle = Organisaatio toisella palvelimella:
+org-handle = Tunnus:
+org-edit-profile = Muokkaa tietoja
+org-follow-digest = Saa { $name } sähköpostikoosteeseeni
+org-shares-label = Mitä { $name } jakaa
+org-case-stories = Tarinat
+org-practice-guides = Käytännön oppaat
+org-follow-peer = Seuraa kumppaniorganisaatiota
+org-follow-peer-intro = Niiden tarinat, ISF-budjetit ja oppaat tulevat tänne, kun ne julkaisevat niitä.
+org-peer-following = seurataan
+org-peer-pending = odottaa hyväksyntää
+org-peer-declined = he kieltäytyivät
+org-peer-address = Heidän osoitteensa
+org-peer-address-hint = Esimerkiksi kotipolku@mutual.example.fi
+org-peer-follow = Seuraa
+org-write = Kirjoita:
+org-write-story = tarina
+org-write-isf = ISF-budjetti
+org-write-guide = käytännön opas
+org-languages = Kielet
+org-hosts-events = Järjestää oppimistapahtumia
+yes = Kyllä
+no = Ei
+org-not-stated = Ei kerrottu.
+org-offers = Voi jakaa
+org-wants = Haluaa oppia
+org-accessibility = Saavutettavuus
+org-contact = Yhteystiedot
+org-contact-email = Sähköposti:
+org-contact-website = Verkkosivu:
+org-people = Ihmiset
