@@ -212,3 +212,23 @@ org-contact = Contact
 org-contact-email = Email:
 org-contact-website = Website:
 org-people = People
+
+## Lists of stories, guides and ISF templates
+
+list-of-organisation = { $what } of { $name }
+list-write-new = Write a new { $what }
+list-filter-label = Filter
+list-all-topics = All topics
+list-everyone = Everyone
+list-all-countries = All countries
+list-language-code = Language code
+list-status = Status
+list-any-status = Any
+list-show = Show
+list-found =
+    { $count ->
+        [one] 1 found.
+       *[other] { $count } found.
+    }
+list-adapted-from = Adapted from
+list-nothing = Nothing here yet.

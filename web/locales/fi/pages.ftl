@@ -212,3 +212,23 @@ org-contact = Yhteystiedot
 org-contact-email = Sähköposti:
 org-contact-website = Verkkosivu:
 org-people = Ihmiset
+
+## Lists of stories, guides and ISF templates
+
+list-of-organisation = { $name }: { $what }
+list-write-new = Kirjoita uusi: { $what }
+list-filter-label = Rajaa
+list-all-topics = Kaikki aiheet
+list-everyone = Kaikki
+list-all-countries = Kaikki maat
+list-language-code = Kielikoodi
+list-status = Tila
+list-any-status = Mikä tahansa
+list-show = Näytä
+list-found =
+    { $count ->
+        [one] Löytyi 1.
+       *[other] Löytyi { $count }.
+    }
+list-adapted-from = Muokattu lähteestä
+list-nothing = Täällä ei ole vielä mitään.
