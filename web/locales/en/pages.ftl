@@ -232,3 +232,26 @@ list-found =
     }
 list-adapted-from = Adapted from
 list-nothing = Nothing here yet.
+
+## Organisation form
+
+org-form-edit = Edit { $name }
+org-form-handle = Handle
+org-form-handle-hint = A short name for web addresses, like open-doors. Letters a to z, numbers and hyphens. You cannot change it later.
+org-form-summary = Summary
+org-form-summary-hint = What your organisation does, in two or three sentences.
+org-form-kind = Kind of organisation
+org-form-choose-country = Choose a country
+org-form-regions = Regions
+org-form-regions-hint = One region on each line, for example South West England.
+org-form-languages-hint = Language codes with commas between them, for example en, fi, sv.
+org-form-people = People you support
+org-form-offers = Topics you offer to share
+org-form-wants = Topics you want to learn about
+org-form-hosts-events = We can host learning events
+org-form-accessibility = Accessibility statement
+org-form-accessibility-hint = How people can reach you and take part, for example easy read, sign language, step-free access.
+org-form-contact-email = Public contact email
+org-form-website = Website
+save-changes = Save changes
+org-form-add = Add organisation

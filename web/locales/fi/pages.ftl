@@ -232,3 +232,26 @@ list-found =
     }
 list-adapted-from = Muokattu lähteestä
 list-nothing = Täällä ei ole vielä mitään.
+
+## Organisation form
+
+org-form-edit = Muokkaa: { $name }
+org-form-handle = Tunnus
+org-form-handle-hint = Lyhyt nimi verkko-osoitteisiin, esimerkiksi avoimet-ovet. Kirjaimet a–z, numerot ja väliviivat. Et voi muuttaa sitä myöhemmin.
+org-form-summary = Lyhyt kuvaus
+org-form-summary-hint = Mitä organisaatiosi tekee, kahdella tai kolmella lauseella.
+org-form-kind = Organisaation tyyppi
+org-form-choose-country = Valitse maa
+org-form-regions = Alueet
+org-form-regions-hint = Yksi alue kullekin riville, esimerkiksi Pirkanmaa.
+org-form-languages-hint = Kielikoodit pilkuilla erotettuina, esimerkiksi fi, sv, en.
+org-form-people = Ketä tuette
+org-form-offers = Aiheet, joista voitte jakaa tietoa
+org-form-wants = Aiheet, joista haluatte oppia
+org-form-hosts-events = Voimme järjestää oppimistapahtumia
+org-form-accessibility = Saavutettavuusseloste
+org-form-accessibility-hint = Miten ihmiset voivat tavoittaa teidät ja osallistua, esimerkiksi selkokieli, viittomakieli, esteetön kulku.
+org-form-contact-email = Julkinen sähköpostiosoite
+org-form-website = Verkkosivu
+save-changes = Tallenna muutokset
+org-form-add = Lisää organisaatio
