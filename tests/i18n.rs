@@ -329,8 +329,9 @@ async fn content_keeps_its_own_language_in_a_translated_interface() {
         .send()
         .await
         .expect("search");
+    let status = response.status().as_u16();
     let html = response.text().await.expect("body");
-    assert!(html.contains("<html lang=\"fi\">"));
+    assert!(html.contains("<html lang=\"fi\">"), "{status}: {html}");
     let title = html.find("Banking unused hours").expect("the hit is shown");
     let before = &html[..title];
     let opening = before.rfind('<').expect("the title's element");
@@ -353,4 +354,38 @@ fn no_template_names_a_variable_t() {
         .map(|(name, _)| name)
         .collect();
     assert!(found.is_empty(), "rename the variable `t` in {found:?}");
+}
+
+/// Macros imported from another template (the error summary in macros.html) speak the
+/// page's language too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_macros_use_the_page_language() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url("/signup"))
+        .header("accept-language", "fi")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", ""),
+            ("email", ""),
+            ("display_name", ""),
+            ("password", ""),
+        ])
+        .send()
+        .await
+        .expect("POST /signup");
+    let status = response.status().as_u16();
+    let html = response.text().await.expect("body");
+    assert!(html.contains("<html lang=\"fi\">"), "{status}: {html}");
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", 3);
+    let finnish = Catalogues::get().message("fi", "error-summary-count", Some(&args));
+    let english = Catalogues::get().message("en", "error-summary-count", Some(&args));
+    assert_ne!(finnish, english);
+    assert!(
+        html.contains(&finnish),
+        "the error summary in Finnish ({finnish}), not {english}"
+    );
 }
