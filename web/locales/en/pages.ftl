@@ -255,3 +255,60 @@ org-form-contact-email = Public contact email
 org-form-website = Website
 save-changes = Save changes
 org-form-add = Add organisation
+
+## Stories, guides and ISF templates: shared parts
+
+status-draft = Draft
+status-submitted = Waiting for review
+status-approved = Approved, not yet published
+status-published = Published
+status-withdrawn = Withdrawn
+item-where-from = Where this comes from
+item-version-number = version { $number }
+item-published-on = Published { $date }
+item-shared-from-peer = Shared by { $name } from another instance.
+item-see-original = See the original
+item-topics = Topics
+item-easy-read-of = This is the easy-read version of
+item-translation-of = This is a translation of
+item-easy-read-version = Easy read version
+item-translation-into = Translation ({ $lang })
+item-other-versions = Other versions
+item-other-versions-intro = Write this again for other readers. You start with a draft copy that you can change. When it is published, this page links to it.
+item-write-easy-read = Write an easy-read version
+item-translation-language = Language of the translation
+item-language-code-hint = A language code, such as fi, fr or cs.
+item-start-translation = Start a translation
+item-for-your-organisation = For your organisation
+item-status = Status:
+item-edit = Edit
+item-check-details = Check details and consent
+item-flags-to-review =
+    { $count ->
+        [one] (1 to review)
+       *[other] ({ $count } to review)
+    }
+item-revisions = Versions
+item-submit = Submit for review
+item-approve = Approve
+item-publish = Publish
+item-back-to-draft = Back to draft
+item-withdraw-reason = Reason for withdrawing
+item-withdraw = Withdraw
+item-share-title = Share with your followers
+item-share-intro = Peer organisations that follow yours will receive it, with its author named.
+item-share-as = Share as
+item-share = Share
+item-report = Report a problem
+item-report-what = What is wrong?
+item-report-hint = For example: it could identify someone, or it is not true. The moderators read this.
+item-report-send = Send report
+item-adapt-title = Adapt this for your organisation
+item-adapt-intro = This makes a draft copy for your organisation. The copy always says where it came from.
+item-adapt-organisation = Your organisation
+item-adapt-keep = Keep { $value }
+item-adapt-currency = Currency
+item-adapt-currency-hint = A three-letter code such as EUR. Leave empty to keep { $currency }.
+item-adapt-rate = Exchange rate
+item-adapt-rate-hint = How much 1 { $currency } is in the new currency, such as 1.17. Leave empty to keep the numbers.
+item-adapt = Adapt

@@ -255,3 +255,60 @@ org-form-contact-email = Julkinen sähköpostiosoite
 org-form-website = Verkkosivu
 save-changes = Tallenna muutokset
 org-form-add = Lisää organisaatio
+
+## Stories, guides and ISF templates: shared parts
+
+status-draft = Luonnos
+status-submitted = Odottaa tarkistusta
+status-approved = Hyväksytty, ei vielä julkaistu
+status-published = Julkaistu
+status-withdrawn = Poistettu julkaisusta
+item-where-from = Mistä tämä on peräisin
+item-version-number = versio { $number }
+item-published-on = Julkaistu { $date }
+item-shared-from-peer = { $name } jakoi tämän toiselta palvelimelta.
+item-see-original = Katso alkuperäinen
+item-topics = Aiheet
+item-easy-read-of = Tämä on selkokielinen versio tekstistä
+item-translation-of = Tämä on käännös tekstistä
+item-easy-read-version = Selkokielinen versio
+item-translation-into = Käännös ({ $lang })
+item-other-versions = Muut versiot
+item-other-versions-intro = Kirjoita tämä uudelleen muille lukijoille. Aloitat luonnoksesta, jota voit muuttaa. Kun se on julkaistu, tämä sivu linkittää siihen.
+item-write-easy-read = Kirjoita selkokielinen versio
+item-translation-language = Käännöksen kieli
+item-language-code-hint = Kielikoodi, esimerkiksi fi, fr tai cs.
+item-start-translation = Aloita käännös
+item-for-your-organisation = Organisaatiollesi
+item-status = Tila:
+item-edit = Muokkaa
+item-check-details = Tarkista tiedot ja suostumus
+item-flags-to-review =
+    { $count ->
+        [one] (1 tarkistettava)
+       *[other] ({ $count } tarkistettavaa)
+    }
+item-revisions = Versiot
+item-submit = Lähetä tarkistettavaksi
+item-approve = Hyväksy
+item-publish = Julkaise
+item-back-to-draft = Takaisin luonnokseksi
+item-withdraw-reason = Syy julkaisun poistamiseen
+item-withdraw = Poista julkaisusta
+item-share-title = Jaa seuraajillesi
+item-share-intro = Organisaatiotanne seuraavat kumppanit saavat sen, ja sen tekijä mainitaan.
+item-share-as = Jaa organisaationa
+item-share = Jaa
+item-report = Ilmoita ongelmasta
+item-report-what = Mikä on vialla?
+item-report-hint = Esimerkiksi: siitä voi tunnistaa jonkun, tai se ei ole totta. Moderaattorit lukevat tämän.
+item-report-send = Lähetä ilmoitus
+item-adapt-title = Muokkaa tätä organisaatiollesi
+item-adapt-intro = Tästä tehdään luonnos organisaatiollesi. Kopiossa kerrotaan aina, mistä se on peräisin.
+item-adapt-organisation = Organisaatiosi
+item-adapt-keep = Pidä: { $value }
+item-adapt-currency = Valuutta
+item-adapt-currency-hint = Kolmikirjaiminen koodi, esimerkiksi EUR. Jätä tyhjäksi, niin valuutta { $currency } säilyy.
+item-adapt-rate = Vaihtokurssi
+item-adapt-rate-hint = Paljonko 1 { $currency } on uudessa valuutassa, esimerkiksi 1,17. Jätä tyhjäksi, niin luvut säilyvät.
+item-adapt = Muokkaa omaksi
