@@ -312,3 +312,31 @@ item-adapt-currency-hint = A three-letter code such as EUR. Leave empty to keep 
 item-adapt-rate = Exchange rate
 item-adapt-rate-hint = How much 1 { $currency } is in the new currency, such as 1.17. Leave empty to keep the numbers.
 item-adapt = Adapt
+
+## Item pages
+
+story-about = About
+story-pseudonym-aged = { $name }, aged { $age }
+story-told = Told
+story-where = Where
+story-when = When
+story-years = { $from } to { $to }
+item-licence = Licence
+story-good-practice = Good practice shown
+story-consent = Consent
+story-consent-private = (only your organisation sees this)
+story-consent-covers = Covers:
+story-consent-valid-until = Valid until { $date }.
+story-consent-withdrawn = The person has withdrawn consent.
+story-consent-none = No consent recorded yet.
+story-consent-record = Record consent
+story-history = History
+isf-notes = Notes
+isf-printable = Printable page
+isf-download-csv = Download as CSV
+isf-download-json = Download as JSON
+guide-for = For
+guide-stage = Stage
+guide-applies-in = Applies in
+guide-references = References
+guide-all-versions = See all versions and what changed

@@ -312,3 +312,31 @@ item-adapt-currency-hint = Kolmikirjaiminen koodi, esimerkiksi EUR. Jätä tyhj�
 item-adapt-rate = Vaihtokurssi
 item-adapt-rate-hint = Paljonko 1 { $currency } on uudessa valuutassa, esimerkiksi 1,17. Jätä tyhjäksi, niin luvut säilyvät.
 item-adapt = Muokkaa omaksi
+
+## Item pages
+
+story-about = Kenestä
+story-pseudonym-aged = { $name }, ikä { $age }
+story-told = Kertoja
+story-where = Missä
+story-when = Milloin
+story-years = { $from }–{ $to }
+item-licence = Lisenssi
+story-good-practice = Hyvät käytännöt tarinassa
+story-consent = Suostumus
+story-consent-private = (vain organisaatiosi näkee tämän)
+story-consent-covers = Kattaa:
+story-consent-valid-until = Voimassa { $date } asti.
+story-consent-withdrawn = Henkilö on perunut suostumuksensa.
+story-consent-none = Suostumusta ei ole vielä kirjattu.
+story-consent-record = Kirjaa suostumus
+story-history = Historia
+isf-notes = Huomiot
+isf-printable = Tulostettava sivu
+isf-download-csv = Lataa CSV-tiedostona
+isf-download-json = Lataa JSON-tiedostona
+guide-for = Kenelle
+guide-stage = Vaihe
+guide-applies-in = Koskee maita
+guide-references = Lähteet
+guide-all-versions = Katso kaikki versiot ja muutokset
