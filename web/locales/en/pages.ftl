@@ -340,3 +340,28 @@ guide-stage = Stage
 guide-applies-in = Applies in
 guide-references = References
 guide-all-versions = See all versions and what changed
+
+## Versions and what changed
+
+revisions-title = Versions of “{ $title }”
+back-to-item = Back to “{ $title }”
+revisions-caption = Choose two versions to see what changed between them.
+revisions-version = Version
+revisions-date = Date
+revisions-what-changed = What changed
+revisions-from = From
+revisions-to = To
+revisions-compare-from = Compare from version { $number }
+revisions-compare-to = Compare to version { $number }
+revisions-show = Show what changed
+reported-title = Thank you for your report
+reported-will-look = The moderators of this site will look at “{ $title }”.
+reported-told-origin = We also told the moderators of the site it came from. We did not tell them who you are.
+diff-title = Changes to { $title }
+diff-all-versions = All versions
+diff-heading = What changed in “{ $title }”
+diff-from-to = From version { $from } to version { $to }.
+diff-key = Added words are <ins>underlined</ins>. Removed words are <del>struck through</del>.
+diff-part-title = Title
+diff-part-text = Text
+diff-part-other = Other details

@@ -340,3 +340,28 @@ guide-stage = Vaihe
 guide-applies-in = Koskee maita
 guide-references = Lähteet
 guide-all-versions = Katso kaikki versiot ja muutokset
+
+## Versions and what changed
+
+revisions-title = Versiot: ”{ $title }”
+back-to-item = Takaisin: ”{ $title }”
+revisions-caption = Valitse kaksi versiota, niin näet, mikä niiden välillä muuttui.
+revisions-version = Versio
+revisions-date = Päivä
+revisions-what-changed = Mikä muuttui
+revisions-from = Mistä
+revisions-to = Mihin
+revisions-compare-from = Vertaa versiosta { $number }
+revisions-compare-to = Vertaa versioon { $number }
+revisions-show = Näytä muutokset
+reported-title = Kiitos ilmoituksestasi
+reported-will-look = Sivuston moderaattorit katsovat kohteen ”{ $title }”.
+reported-told-origin = Kerroimme asiasta myös sen sivuston moderaattoreille, josta se tuli. Emme kertoneet heille, kuka olet.
+diff-title = Muutokset: { $title }
+diff-all-versions = Kaikki versiot
+diff-heading = Mikä muuttui: ”{ $title }”
+diff-from-to = Versiosta { $from } versioon { $to }.
+diff-key = Lisätyt sanat on <ins>alleviivattu</ins>. Poistetut sanat on <del>yliviivattu</del>.
+diff-part-title = Otsikko
+diff-part-text = Teksti
+diff-part-other = Muut tiedot
