@@ -365,3 +365,37 @@ diff-key = Added words are <ins>underlined</ins>. Removed words are <del>struck 
 diff-part-title = Title
 diff-part-text = Text
 diff-part-other = Other details
+
+## Writing a story, guide or ISF template
+
+form-new = New { $what }
+form-edit-heading = Edit “{ $title }”
+form-new-for = New { $what } for { $name }
+form-story-intro = Tell what changed in one person's life, and how. Use a pseudonym, not the person's name. Do not name places smaller than a region, or exact dates. Mutual checks the text before it can be submitted, and a second person in your organisation approves it.
+form-story-back-to-draft = Saving changes takes the story back to draft. It must be checked and approved again.
+form-summary-hint = One or two sentences. People see this in lists.
+form-about-person = About the person
+form-pseudonym = Pseudonym
+form-pseudonym-optional = (leave empty if the story is about a group)
+form-pseudonym-hint = The name the story uses for the person. Not their real name.
+form-age = Age
+form-not-said = Not said
+form-voice = Who tells the story
+form-region = Region
+form-region-hint = A large area, such as South West England. Never a town or street.
+form-year-from = From year
+form-year-to = To year
+form-good-practice = Good practice the story shows
+form-audience = Who the guide is for
+form-stage = Stage of the ISF journey
+form-any-stage = Any stage
+form-jurisdictions = Countries it applies to
+form-jurisdictions-hint = Country codes with commas, such as GB, FI or GB-SCT.
+form-body-story = The story
+form-body-guide = The guide
+form-body-hint = You can use Markdown: ## for a heading, *stars* for emphasis, - for a list.
+form-references-hint = One on each line: a title, then | and the web address.
+form-lang = Language of the text
+form-lang-hint = A language code, such as en, fi, cs or fr-CA.
+form-change-note = What did you change?
+form-save-draft = Save as draft

@@ -365,3 +365,37 @@ diff-key = Lisätyt sanat on <ins>alleviivattu</ins>. Poistetut sanat on <del>yl
 diff-part-title = Otsikko
 diff-part-text = Teksti
 diff-part-other = Muut tiedot
+
+## Writing a story, guide or ISF template
+
+form-new = Uusi: { $what }
+form-edit-heading = Muokkaa: ”{ $title }”
+form-new-for = Uusi: { $what } ({ $name })
+form-story-intro = Kerro, mikä muuttui yhden ihmisen elämässä ja miten. Käytä peitenimeä, älä ihmisen oikeaa nimeä. Älä mainitse aluetta pienempiä paikkoja tai tarkkoja päivämääriä. Mutual tarkistaa tekstin ennen kuin sen voi lähettää, ja toinen henkilö organisaatiostasi hyväksyy sen.
+form-story-back-to-draft = Muutosten tallentaminen palauttaa tarinan luonnokseksi. Se pitää tarkistaa ja hyväksyä uudelleen.
+form-summary-hint = Yksi tai kaksi lausetta. Tämä näkyy listoissa.
+form-about-person = Henkilöstä
+form-pseudonym = Peitenimi
+form-pseudonym-optional = (jätä tyhjäksi, jos tarina kertoo ryhmästä)
+form-pseudonym-hint = Nimi, jota tarina käyttää henkilöstä. Ei hänen oikea nimensä.
+form-age = Ikä
+form-not-said = Ei kerrottu
+form-voice = Kuka kertoo tarinan
+form-region = Alue
+form-region-hint = Laaja alue, esimerkiksi Pirkanmaa. Ei koskaan kaupunkia tai katua.
+form-year-from = Vuodesta
+form-year-to = Vuoteen
+form-good-practice = Hyvät käytännöt, joita tarina näyttää
+form-audience = Kenelle opas on
+form-stage = ISF-prosessin vaihe
+form-any-stage = Mikä tahansa vaihe
+form-jurisdictions = Maat, joita se koskee
+form-jurisdictions-hint = Maakoodit pilkuilla erotettuina, esimerkiksi FI, GB tai GB-SCT.
+form-body-story = Tarina
+form-body-guide = Opas
+form-body-hint = Voit käyttää Markdownia: ## otsikolle, *tähdet* korostukselle, - listalle.
+form-references-hint = Yksi kullekin riville: otsikko, sitten | ja verkko-osoite.
+form-lang = Tekstin kieli
+form-lang-hint = Kielikoodi, esimerkiksi fi, en, cs tai fr-CA.
+form-change-note = Mitä muutit?
+form-save-draft = Tallenna luonnoksena
