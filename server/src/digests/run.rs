@@ -261,9 +261,22 @@ impl DigestService {
             .absolute_url(&format!("/email-settings/{token}"));
         let instance = self.config.display_name();
         let count: usize = sections.iter().map(|s| s.items.len()).sum();
+        let lang = crate::i18n::language_for(user.locale.as_deref());
+        let subject = crate::i18n::t_args(
+            &lang,
+            "mail-digest-subject",
+            &crate::i18n::args(&[
+                ("count", fluent_bundle::FluentValue::from(count)),
+                (
+                    "instance",
+                    fluent_bundle::FluentValue::from(instance.as_str()),
+                ),
+            ]),
+        );
         let (text, html) = crate::mail::render_pair(
             "digest",
             context! {
+                ui_lang => lang,
                 name => user.display_name, instance => instance, sections => sections,
                 count => count, unsubscribe_url => unsubscribe_url, settings_url => settings_url,
             },
@@ -271,11 +284,7 @@ impl DigestService {
         Ok(Outgoing {
             to: user.email.clone(),
             to_name: Some(user.display_name.clone()),
-            subject: if count == 1 {
-                format!("1 new item on {instance}")
-            } else {
-                format!("{count} new items on {instance}")
-            },
+            subject,
             text,
             html: Some(html),
             headers: vec![

@@ -261,3 +261,11 @@ pub fn t(lang: &str, id: &str) -> String {
 pub fn t_args(lang: &str, id: &str, args: &FluentArgs) -> String {
     Catalogues::get().message(lang, id, Some(args))
 }
+
+/// The language to write to a member in (e-mails): their account's choice if there is a
+/// catalogue for it, else the default.
+pub fn language_for(locale: Option<&str>) -> String {
+    locale
+        .and_then(|l| Catalogues::get().supported(l))
+        .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
+}
