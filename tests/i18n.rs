@@ -170,6 +170,9 @@ fn untranslated(template: &str) -> Vec<String> {
     let text = blocks.replace_all(&without, " ");
     let text = expressions.replace_all(&text, " ");
     let text = tags.replace_all(&text, " ");
+    // Attributes written outside a tag, by a macro that adds them to its caller's tag.
+    let loose_attributes = regex::Regex::new(r#"\b[a-z-]+="[^"]*""#).expect("regex");
+    let text = loose_attributes.replace_all(&text, " ");
     let text = entities.replace_all(&text, " ");
     for line in text.lines() {
         if letters.is_match(line) {

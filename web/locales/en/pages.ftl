@@ -399,3 +399,12 @@ form-lang = Language of the text
 form-lang-hint = A language code, such as en, fi, cs or fr-CA.
 form-change-note = What did you change?
 form-save-draft = Save as draft
+
+## Reports for moderators
+
+moderation-intro = Members here and moderators of other instances report content they think is wrong. Read each one, act on the item if needed, then mark it as dealt with.
+report-from-remote = From the moderators of { $instance }
+report-from-member = From a member here
+report-from-member-forwarded = From a member here, also sent to the item's home instance
+report-resolve = Mark as dealt with
+report-none = No open reports.

@@ -399,3 +399,12 @@ form-lang = Tekstin kieli
 form-lang-hint = Kielikoodi, esimerkiksi fi, en, cs tai fr-CA.
 form-change-note = Mitä muutit?
 form-save-draft = Tallenna luonnoksena
+
+## Reports for moderators
+
+moderation-intro = Täällä olevat jäsenet ja muiden palvelimien moderaattorit ilmoittavat sisällöstä, joka on heidän mielestään väärin. Lue jokainen ilmoitus, tee tarvittaessa jotain kohteelle ja merkitse ilmoitus käsitellyksi.
+report-from-remote = Palvelimen { $instance } moderaattoreilta
+report-from-member = Täkäläiseltä jäseneltä
+report-from-member-forwarded = Täkäläiseltä jäseneltä, lähetetty myös kohteen kotipalvelimelle
+report-resolve = Merkitse käsitellyksi
+report-none = Ei avoimia ilmoituksia.
