@@ -408,3 +408,33 @@ report-from-member = From a member here
 report-from-member-forwarded = From a member here, also sent to the item's home instance
 report-resolve = Mark as dealt with
 report-none = No open reports.
+
+## Checking a story
+
+review-title = Check “{ $title }”
+review-back = Back to the story
+review-heading = Check “{ $title }” before it is shared
+review-private = Only your organisation sees this page.
+review-flags = Possible identifying details
+review-flags-intro = Mutual looks for names, places, dates, contact details and numbers that could identify the person. It can be wrong. Fix each one in the text, or say why it is safe.
+review-check-now = Check the current text (version { $number })
+review-characters = (characters { $start } to { $end })
+review-open = Not resolved yet
+review-why-safe = Why is this safe to keep?
+review-keep = Keep it
+review-change-text = Or change the text and check again.
+review-kept = Kept: { $reason }
+review-fixed = Fixed
+review-none-found = No possible identifying details found in version { $number }.
+review-none-found-or-not-run = No possible identifying details found in version { $number }, or the check has not run yet.
+review-recorded = Recorded:
+review-not-shown = The story is not shown.
+review-method = How the person gave consent
+review-choose = Choose
+review-scope = The person agreed that the story is
+review-expires = Consent ends on
+review-expires-optional = (optional, YYYY-MM-DD)
+review-save-consent = Save consent
+review-withdraw-note = The person withdrew consent. Note
+review-withdraw = Withdraw consent and take the story down now
+review-earlier = Earlier checks

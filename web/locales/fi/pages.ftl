@@ -408,3 +408,33 @@ report-from-member = Täkäläiseltä jäseneltä
 report-from-member-forwarded = Täkäläiseltä jäseneltä, lähetetty myös kohteen kotipalvelimelle
 report-resolve = Merkitse käsitellyksi
 report-none = Ei avoimia ilmoituksia.
+
+## Checking a story
+
+review-title = Tarkista ”{ $title }”
+review-back = Takaisin tarinaan
+review-heading = Tarkista ”{ $title }” ennen kuin se jaetaan
+review-private = Vain organisaatiosi näkee tämän sivun.
+review-flags = Mahdolliset tunnistettavat tiedot
+review-flags-intro = Mutual etsii nimiä, paikkoja, päivämääriä, yhteystietoja ja numeroita, joista henkilön voi tunnistaa. Se voi olla väärässä. Korjaa jokainen kohta tekstiin tai kerro, miksi se on turvallinen.
+review-check-now = Tarkista nykyinen teksti (versio { $number })
+review-characters = (merkit { $start }–{ $end })
+review-open = Ei vielä ratkaistu
+review-why-safe = Miksi tämän voi pitää?
+review-keep = Pidä
+review-change-text = Tai muuta tekstiä ja tarkista uudelleen.
+review-kept = Pidetty: { $reason }
+review-fixed = Korjattu
+review-none-found = Versiosta { $number } ei löytynyt mahdollisia tunnistettavia tietoja.
+review-none-found-or-not-run = Versiosta { $number } ei löytynyt mahdollisia tunnistettavia tietoja, tai tarkistusta ei ole vielä tehty.
+review-recorded = Kirjattu:
+review-not-shown = Tarinaa ei näytetä.
+review-method = Miten henkilö antoi suostumuksen
+review-choose = Valitse
+review-scope = Henkilö suostui siihen, että tarina
+review-expires = Suostumus päättyy
+review-expires-optional = (vapaaehtoinen, VVVV-KK-PP)
+review-save-consent = Tallenna suostumus
+review-withdraw-note = Henkilö perui suostumuksensa. Huomio
+review-withdraw = Peru suostumus ja poista tarina heti
+review-earlier = Aiemmat tarkistukset
