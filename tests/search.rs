@@ -276,6 +276,15 @@ async fn api_errors_and_page(backend: Backend) {
         "the chosen filter is ticked"
     );
     assert!(page.contains(r#"<option value="date" selected>"#));
+    let organisation_filter = page
+        .split("<legend>Organisation</legend>")
+        .nth(1)
+        .and_then(|rest| rest.split("</fieldset>").next())
+        .expect("an organisation filter");
+    assert!(
+        organisation_filter.contains(">Org "),
+        "the organisation filter shows names, not handles: {organisation_filter}"
+    );
     // Bad parameters on the page are explained, not an error page.
     let (status, page) = app.get_text("/search?sort=sideways").await;
     assert_eq!(status, 200);

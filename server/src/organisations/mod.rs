@@ -576,6 +576,19 @@ pub fn get(conn: &mut DbConn, handle: &str) -> Result<Organisation, Organisation
 }
 
 /// Organisations ordered by name, a page at a time.
+/// Display names by handle, for the handles given (those not found are left out).
+pub fn names_by_handle(
+    conn: &mut DbConn,
+    handles: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(organisations::table
+        .filter(organisations::handle.eq_any(handles))
+        .select((organisations::handle, organisations::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Organisation>, i64)> {
     let total = organisations::table
         .filter(organisations::kind.ne(REMOTE_ACCOUNT_KIND))

@@ -1,6 +1,8 @@
 //! The search page: a plain GET form (works without JavaScript), the facets as groups of
 //! checkboxes with their counts, results with marked snippets, and pages.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::context;
 use serde::Serialize;
@@ -71,7 +73,7 @@ fn type_label(doc_type: DocType, ui: &str) -> String {
     }
 }
 
-fn label(facet: Facet, value: &str, ui: &str) -> String {
+fn label(facet: Facet, value: &str, ui: &str, names: &HashMap<String, String>) -> String {
     let taxonomy = Taxonomy::get();
     match facet {
         Facet::Type => DocType::parse(value)
@@ -83,7 +85,10 @@ fn label(facet: Facet, value: &str, ui: &str) -> String {
             .to_string(),
         Facet::Country => crate::organisations::country_name(value),
         Facet::Lang => language_name(value, ui),
-        Facet::Org => value.to_string(),
+        Facet::Org => names
+            .get(value)
+            .cloned()
+            .unwrap_or_else(|| value.to_string()),
     }
 }
 
@@ -98,7 +103,12 @@ fn legend(facet: Facet, ui: &str) -> String {
     }
 }
 
-fn facet_views(query: &SearchQuery, results: &SearchResults, ui: &str) -> Vec<FacetView> {
+fn facet_views(
+    query: &SearchQuery,
+    results: &SearchResults,
+    ui: &str,
+    names: &HashMap<String, String>,
+) -> Vec<FacetView> {
     Facet::ALL
         .into_iter()
         .map(|facet| {
@@ -108,7 +118,7 @@ fn facet_views(query: &SearchQuery, results: &SearchResults, ui: &str) -> Vec<Fa
                 .iter()
                 .map(|(value, count)| OptionView {
                     value: value.clone(),
-                    label: label(facet, value, ui),
+                    label: label(facet, value, ui, names),
                     count: *count,
                     checked: selected.contains(value),
                 })
@@ -118,7 +128,7 @@ fn facet_views(query: &SearchQuery, results: &SearchResults, ui: &str) -> Vec<Fa
                 if !counts.contains_key(value) {
                     options.push(OptionView {
                         value: value.clone(),
-                        label: label(facet, value, ui),
+                        label: label(facet, value, ui, names),
                         count: 0,
                         checked: true,
                     });
@@ -171,6 +181,17 @@ pub async fn search(
         };
     let results = state.search.search(&query).await?;
     let context = page(&req, &state, user.0.as_ref());
+    // The organisation filter shows names; the index counts handles.
+    let mut handles: Vec<String> = results
+        .facets
+        .get(&Facet::Org)
+        .map(|counts| counts.keys().cloned().collect())
+        .unwrap_or_default();
+    handles.extend(query.filters.get(&Facet::Org).cloned().unwrap_or_default());
+    let names = state
+        .db
+        .query(move |conn| crate::organisations::names_by_handle(conn, &handles))
+        .await?;
     let ui = context.lang.clone();
     let (_, limit) = query.window();
     let page_number = query.page.max(1);
@@ -202,7 +223,7 @@ pub async fn search(
             q => query.text.clone(),
             sort => if query.sort == Sort::Date { "date" } else { "relevance" },
             problems => problems,
-            facets => facet_views(&query, &results, &ui),
+            facets => facet_views(&query, &results, &ui, &names),
             filtered => !query.filters.is_empty(),
             search_params => crate::digests::follows::canonical_search(&query),
             total => results.total,
