@@ -11,6 +11,7 @@ use minijinja::{context, Environment, State, Value};
 use serde::Serialize;
 
 use super::error::AppError;
+use crate::i18n;
 use crate::organisations;
 use crate::taxonomy::{self, Taxonomy};
 
@@ -74,7 +75,9 @@ fn environment() -> &'static Environment<'static> {
                 .map(|label| label.to_string())
                 .unwrap_or(value)
         });
-        env.add_function("kind_label", |kind: String| kind_label(&kind).to_string());
+        env.add_function("kind_label", |state: &State, kind: String| {
+            kind_label(&kind, &template_language(state))
+        });
         env.add_function("t", translate);
         env.add_function("t_html", translate_html);
         env.add_filter("date", |value: String| {
@@ -159,18 +162,19 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
-pub fn kind_label(kind: &str) -> &str {
+/// An organisation kind's name in the interface language (unknown kinds as they are).
+pub fn kind_label(kind: &str, lang: &str) -> String {
     match kind {
-        "provider" => "Support provider",
-        "user_led" => "User-led organisation",
-        "family_led" => "Family-led organisation",
-        "broker" => "Support broker",
-        "commissioner" => "Commissioner or funder",
-        "research" => "Research organisation",
-        "advocacy" => "Advocacy organisation",
-        "network" => "Network of organisations",
-        "account" => "Account on another fediverse server",
-        other => other,
+        "provider" => i18n::t(lang, "org-kind-provider"),
+        "user_led" => i18n::t(lang, "org-kind-user-led"),
+        "family_led" => i18n::t(lang, "org-kind-family-led"),
+        "broker" => i18n::t(lang, "org-kind-broker"),
+        "commissioner" => i18n::t(lang, "org-kind-commissioner"),
+        "research" => i18n::t(lang, "org-kind-research"),
+        "advocacy" => i18n::t(lang, "org-kind-advocacy"),
+        "network" => i18n::t(lang, "org-kind-network"),
+        "account" => i18n::t(lang, "org-kind-account"),
+        other => other.to_string(),
     }
 }
 

@@ -245,14 +245,16 @@ fn render_form(
     values: Value,
     errors: &[FieldError],
 ) -> Result<String, AppError> {
+    let context = page(req, state, Some(user));
+    let lang = context.lang.clone();
     render(
         "organisations/form.html",
         context! {
-            page => page(req, state, Some(user)),
+            page => context,
             editing => editing,
             values => values,
             errors => errors,
-            kinds => organisations::KINDS.iter().map(|k| context! { value => k, label => templates::kind_label(k) }).collect::<Vec<_>>(),
+            kinds => organisations::KINDS.iter().map(|k| context! { value => k, label => templates::kind_label(k, &lang) }).collect::<Vec<_>>(),
             countries => countries(),
             topics => templates::vocabulary(taxonomy::LEARNING_TOPICS),
             people => templates::vocabulary(taxonomy::PEOPLE_SUPPORTED),
