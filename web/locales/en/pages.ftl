@@ -93,6 +93,7 @@ search-order-date = Newest first
 search-clear-filters = Clear filters
 search-results = Results
 search-save = Save this search for my email digest
+search-follow-topic = Follow the topic { $topic } in my email digest
 search-count =
     { $count ->
         [one] 1 result.
@@ -368,9 +369,17 @@ diff-part-other = Other details
 
 ## Writing a story, guide or ISF template
 
-form-new = New { $what }
+form-new = New { $kind ->
+        [case_story] case story
+        [isf_template] ISF template
+       *[practice_guide] practice guide
+    }
 form-edit-heading = Edit “{ $title }”
-form-new-for = New { $what } for { $name }
+form-new-for = New { $kind ->
+        [case_story] case story
+        [isf_template] ISF template
+       *[practice_guide] practice guide
+    } for { $name }
 form-story-intro = Tell what changed in one person's life, and how. Use a pseudonym, not the person's name. Do not name places smaller than a region, or exact dates. Mutual checks the text before it can be submitted, and a second person in your organisation approves it.
 form-story-back-to-draft = Saving changes takes the story back to draft. It must be checked and approved again.
 form-summary-hint = One or two sentences. People see this in lists.

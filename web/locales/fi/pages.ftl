@@ -93,6 +93,7 @@ search-order-date = Uusimmat ensin
 search-clear-filters = Poista rajaukset
 search-results = Tulokset
 search-save = Tallenna tämä haku sähköpostikoosteeseeni
+search-follow-topic = Seuraa aihetta { $topic } sähköpostikoosteessani
 search-count =
     { $count ->
         [one] Yksi tulos.
@@ -368,9 +369,17 @@ diff-part-other = Muut tiedot
 
 ## Writing a story, guide or ISF template
 
-form-new = Uusi: { $what }
+form-new = Uusi { $kind ->
+        [case_story] tarina
+        [isf_template] ISF-budjetti
+       *[practice_guide] käytännön opas
+    }
 form-edit-heading = Muokkaa: ”{ $title }”
-form-new-for = Uusi: { $what } ({ $name })
+form-new-for = Uusi { $kind ->
+        [case_story] tarina
+        [isf_template] ISF-budjetti
+       *[practice_guide] käytännön opas
+    } ({ $name })
 form-story-intro = Kerro, mikä muuttui yhden ihmisen elämässä ja miten. Käytä peitenimeä, älä ihmisen oikeaa nimeä. Älä mainitse aluetta pienempiä paikkoja tai tarkkoja päivämääriä. Mutual tarkistaa tekstin ennen kuin sen voi lähettää, ja toinen henkilö organisaatiostasi hyväksyy sen.
 form-story-back-to-draft = Muutosten tallentaminen palauttaa tarinan luonnokseksi. Se pitää tarkistaa ja hyväksyä uudelleen.
 form-summary-hint = Yksi tai kaksi lausetta. Tämä näkyy listoissa.
