@@ -6,7 +6,9 @@
 
 mod common;
 
-use std::process::Command;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use common::{spawn_app_with, Backend, PASSWORD};
 use mutual::config::Registration;
@@ -18,6 +20,7 @@ async fn main_journeys_pass_in_a_real_browser_with_no_accessibility_violations()
     })
     .await;
     app.organisation_with_team("kopu", "NZ").await;
+    let admin = app.create_user("ada", mutual::accounts::Role::Admin).await;
     let editor = app
         .db
         .query(|conn| mutual::accounts::find_by_username(conn, "kopu_editor"))
@@ -40,29 +43,44 @@ async fn main_journeys_pass_in_a_real_browser_with_no_accessibility_violations()
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/screenshots");
 
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/run.sh");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(script)
-            .env("MUTUAL_URL", &app.address)
-            .env("MUTUAL_OUTBOX", &outbox)
-            .env("MUTUAL_PASSWORD", PASSWORD)
-            .env(
-                "MUTUAL_UNSUBSCRIBE",
-                app.url(&format!("/unsubscribe/{token}")),
-            )
-            .env("ARTIFACTS", &artifacts)
-            .output()
-            .expect("run tests/browser/run.sh (needs node and npm)")
-    })
-    .await
-    .expect("join");
+    let mut command = Command::new(script);
+    command
+        .env("MUTUAL_URL", &app.address)
+        .env("MUTUAL_OUTBOX", &outbox)
+        .env("MUTUAL_PASSWORD", PASSWORD)
+        .env(
+            "MUTUAL_UNSUBSCRIBE",
+            app.url(&format!("/unsubscribe/{token}")),
+        )
+        .env("MUTUAL_ADMIN", admin.username.as_str())
+        .env("ARTIFACTS", &artifacts)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a run that hangs can be stopped with its Chromium.
+        .process_group(0);
+    let child = command
+        .spawn()
+        .expect("run tests/browser/run.sh (needs node and npm)");
+    let group = child.id();
+    let waiting = tokio::task::spawn_blocking(move || child.wait_with_output());
+    // journeys.mjs gives up on its own after 240 s; npm ci may add a little on first use.
+    let output = match tokio::time::timeout(Duration::from_secs(420), waiting).await {
+        Ok(joined) => joined.expect("join").expect("wait for the browser tests"),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &format!("-{group}")])
+                .status();
+            panic!("the browser tests did not finish in 7 minutes (process group {group} killed)");
+        }
+    };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
     assert!(
         output.status.success() && stdout.contains("PASSED"),
         "the browser journeys failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
+    println!("{stdout}");
 
     // What the clicks did, read back from the database.
     let (rosa, editor_settings) = db
