@@ -473,10 +473,10 @@ async function publishStory(browser) {
   return storyPath;
 }
 
-async function logIn(page, login) {
+async function logIn(page, login, secret = password) {
   await page.goto(new URL("/login", base).toString());
   await page.fill("[name=login]", login);
-  await page.fill("[name=password]", password);
+  await page.fill("[name=password]", secret);
   await submit(page);
   expect(!page.url().includes("/login"), `log-in as ${login} failed: still on ${page.url()}`);
 }
@@ -607,10 +607,37 @@ async function unsubscribe(page) {
   step("unsubscribed from the e-mail's link and changed the choice without logging in");
 }
 
+/// A forgotten password: the link from the log-in page, the e-mail, a new password that
+/// does not match its repeat (errors linked), then one that does, and logging in with it.
+async function forgottenPassword(page) {
+  await visit(page, "/login", "log-in", { screenshot: false });
+  await clickAndWait(page, page.locator("main a[href='/password/forgot']"));
+  await landed(page, "forgotten password", { screenshot: true });
+  await page.fill("[name=login]", "rosa");
+  await submit(page);
+  await landed(page, "reset link sent");
+  const mail = await waitForMail("/password/reset/");
+  const link = mail.match(/https?:\/\/[^\s"<>]*\/password\/reset\/[A-Za-z0-9_.~-]+/);
+  expect(link, "the reset mail holds a /password/reset/ link");
+  await visit(page, link[0], "new password");
+  await page.fill("[name=password]", "a brand new password");
+  await page.fill("[name=password_again]", "another one entirely");
+  await submit(page);
+  await landed(page, "new password with errors", { screenshot: true });
+  const errors = await formErrors(page, "new password");
+  step(`a new password that does not match its repeat: errors announced and linked (${errors.join(" ")})`);
+  await page.fill("[name=password]", "a brand new password");
+  await page.fill("[name=password_again]", "a brand new password");
+  await submit(page);
+  await landed(page, "new password saved");
+  await logIn(page, "rosa", "a brand new password");
+  await logOut(page);
+  step("chose a new password from the e-mail's link and logged in with it");
+}
+
 async function otherPages(page) {
-  await visit(page, "/password/forgot", "forgotten password");
   await visit(page, "/organisations/no-such-organisation", "page not found", { status: 404 });
-  step("the forgotten-password and not-found pages");
+  step("the not-found page");
 }
 
 async function withoutJavaScript(browser) {
@@ -682,6 +709,7 @@ async function main() {
     await administration(browser);
     await logOut(page);
     await unsubscribe(page);
+    await forgottenPassword(page);
     await otherPages(page);
     await context.close();
     await withoutJavaScript(browser);
