@@ -96,14 +96,36 @@ async fn main_journeys_pass_in_a_real_browser_with_no_accessibility_violations()
         rosa.email_confirmed_at.is_some(),
         "its address was confirmed"
     );
-    let rosa_settings = db
-        .query(move |conn| mutual::digests::settings::get(conn, &rosa.id))
+    let (rosa_settings, follows) = db
+        .query(move |conn| {
+            let settings = mutual::digests::settings::get(conn, &rosa.id)?;
+            let follows = mutual::digests::follows::list(conn, &rosa.id)?;
+            Ok::<_, diesel::result::Error>((settings, follows))
+        })
         .await
         .expect("settings");
     assert_eq!(
         rosa_settings.frequency,
         mutual::digests::settings::Frequency::Daily,
         "the digest settings saved in the browser"
+    );
+    assert_eq!(
+        rosa_settings.hour, 7,
+        "the digest hour chosen in the browser"
+    );
+    let mut followed: Vec<(&str, &str)> = follows
+        .iter()
+        .map(|f| (f.kind.as_str(), f.target.as_str()))
+        .collect();
+    followed.sort();
+    assert_eq!(
+        followed,
+        vec![
+            ("organisation", "kopu"),
+            ("search", "q=staff&type=practice_guide"),
+            ("topic", "personnel"),
+        ],
+        "the organisation, topic and search followed in the browser"
     );
     assert_eq!(
         editor_settings.frequency,

@@ -389,6 +389,10 @@ async function easyReadVersion(page) {
 
 async function publishIsfTemplate(page) {
   await visit(page, "/organisations/rosas-circle/isf-templates/new", "isf-new");
+  await submit(page);
+  await landed(page, "isf form with errors");
+  const isfErrors = await formErrors(page, "ISF template form");
+  step(`an empty ISF template: errors announced and linked (${isfErrors.join(" ")})`);
   await page.fill("[name=title]", "Weekly ISF for support at home");
   await page.fill("[name=summary]", "Day support and a contingency.");
   await page.fill("[name=lang]", "en");
@@ -442,8 +446,13 @@ async function publishStory(browser) {
   const storyPath = new URL(editor.url()).pathname;
 
   await visit(editor, `${storyPath}/review`, "story review");
-  const consent = editor.locator("form[action$='/consent']");
+  let consent = editor.locator("form[action$='/consent']");
   expect(await consent.count() === 1, "the review page has the consent form");
+  await clickAndWait(editor, consent.locator("button[type=submit]"));
+  await landed(editor, "consent with errors");
+  const consentErrors = await formErrors(editor, "consent form");
+  step(`consent saved empty: errors announced and linked (${consentErrors.join(" ")})`);
+  consent = editor.locator("form[action$='/consent']");
   await consent.locator("[name=method]").selectOption({ index: 1 });
   for (const box of await consent.locator("[name=scope]").all()) await box.check();
   await clickAndWait(editor, consent.locator("button[type=submit]"));
