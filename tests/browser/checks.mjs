@@ -168,10 +168,11 @@ export async function everyTabStopProblems(page, limit = 400) {
   return { problems, stops: seen.size };
 }
 
-/// WCAG 2.4.1: on a freshly loaded page the first Tab stop is a skip link, visible when
-/// focused, and Enter on it moves focus to the main content.
-export async function skipLinkProblems(page) {
-  await focusTop(page);
+/// WCAG 2.4.1: the first Tab stop is a skip link, visible when focused, and Enter on it
+/// moves focus to the main content. With `fresh`, the page has just loaded and nothing is
+/// done before the Tab (the keyboard-only journeys); otherwise focusTop comes first.
+export async function skipLinkProblems(page, { fresh = false } = {}) {
+  if (!fresh) await focusTop(page);
   await page.keyboard.press("Tab");
   const first = await page.evaluate(() => {
     const el = document.activeElement;
@@ -203,8 +204,9 @@ export async function skipLinkProblems(page) {
 /// (#error-summary) that is announced (role="alert", or focused), that links each error to
 /// its field (href="#id"); each such field is marked aria-invalid="true" and described
 /// (aria-describedby) by text holding the error; a group of choices (fieldset) is described
-/// by its error the same way. Enter on the first link moves focus to its field.
-export async function errorSummaryProblems(page) {
+/// by its error the same way. With `followLink`, the first link is focused and Enter on it
+/// must move focus to its field (the keyboard journeys do that step with Tab themselves).
+export async function errorSummaryProblems(page, { followLink = true } = {}) {
   const found = await page.evaluate(() => {
     const summary = document.getElementById("error-summary");
     if (!summary) return null;
@@ -249,7 +251,7 @@ export async function errorSummaryProblems(page) {
   }
   // Following the first link from the keyboard reaches its field.
   const first = found.links.find((l) => l.exists && !l.group);
-  if (first && problems.length === 0) {
+  if (followLink && first && problems.length === 0) {
     await page.focus(`#error-summary a[href="${first.href}"]`);
     await page.keyboard.press("Enter");
     const now = await page.evaluate(() => "#" + document.activeElement.id);

@@ -25,7 +25,7 @@ import path from "node:path";
 
 import {
   axeProblems, colourAloneProblems, everyTabStopProblems, skipLinkProblems,
-  errorSummaryProblems, reflowProblems, textResizeProblems, focusTop,
+  errorSummaryProblems, reflowProblems, textResizeProblems,
 } from "./checks.mjs";
 import { selfTest } from "./selftest.mjs";
 
@@ -154,9 +154,10 @@ async function waitForMail(needle) {
 }
 
 /// The error summary on a form sent with mistakes (see errorSummaryProblems); returns the
-/// fields it links to.
-async function formErrors(page, what) {
-  noProblems(await errorSummaryProblems(page), `${what} errors`);
+/// fields it links to. `keyboard`: the journey goes on from the keyboard, so the check must
+/// not move focus.
+async function formErrors(page, what, { keyboard = false } = {}) {
+  noProblems(await errorSummaryProblems(page, { followLink: !keyboard }), `${what} errors`);
   return page.evaluate(() => [...document.querySelectorAll("#error-summary a")].map((a) => a.getAttribute("href")));
 }
 
@@ -198,9 +199,10 @@ async function typeInto(page, name, value) {
   expect(now.value === value, `typed "${value}" into ${name} but it holds "${now.value}"`);
 }
 
-/// Tab, then Enter on the skip link: focus is in <main>, ready for the page's own controls.
+/// On a page just loaded: Tab, then Enter on the skip link; focus is in <main>, ready for
+/// the page's own controls.
 async function skipToMain(page) {
-  noProblems(await skipLinkProblems(page), `the skip link on ${page.url()}`);
+  noProblems(await skipLinkProblems(page, { fresh: true }), `the skip link on ${page.url()}`);
 }
 
 /// Enter on the focused control, then wait for the page it leads to.
@@ -220,7 +222,7 @@ async function keyboardSignUp(page) {
   await tabStops(page, "sign-up");
 
   // An empty form, sent from the keyboard: errors announced, summarised and linked.
-  await focusTop(page);
+  await page.reload();
   await tabTo(page, isMainSubmit, "the sign-up button");
   await pressEnterAndWait(page);
   await landed(page, "sign-up with errors", { screenshot: true });
@@ -232,7 +234,7 @@ async function keyboardSignUp(page) {
   await page.keyboard.press("Enter");
   const field = await focused(page);
   expect(field && field.name === "username", `Enter on the first error link moved focus to ${JSON.stringify(field)}, not the username field`);
-  noProblems(await errorSummaryProblems(page), "sign-up errors");
+  await formErrors(page, "sign-up", { keyboard: true });
   step("an empty sign-up: errors announced, summarised, linked to their fields and described by them");
 
   // Now the real thing, from the keyboard alone, starting at the username field.
@@ -265,8 +267,8 @@ async function keyboardSignUp(page) {
   await page.waitForLoadState("load");
   await page.waitForSelector("#error-summary");
   await landed(page, "log-in refused", { screenshot: true });
-  noProblems(await errorSummaryProblems(page), "log-in errors");
-  await focusTop(page);
+  await formErrors(page, "log-in", { keyboard: true });
+  // From the summary, which has focus, Tab on to the fields again.
   await typeInto(page, "login", "rosa");
   await typeInto(page, "password", password);
   await pressEnterAndWait(page);
@@ -309,16 +311,16 @@ async function organisationJourney(page) {
 async function publishGuide(page) {
   await visit(page, "/organisations/rosas-circle/guides/new", "guide-new");
   await tabStops(page, "the guide form");
-  await focusTop(page);
+  await page.reload();
   await skipToMain(page);
   await tabTo(page, isMainSubmit, "the save button");
   await pressEnterAndWait(page);
   await landed(page, "guide form with errors");
-  const guideErrors = await formErrors(page, "guide form");
+  const guideErrors = await formErrors(page, "guide form", { keyboard: true });
   step(`an empty guide: errors announced and linked (${guideErrors.join(" ")})`);
 
-  await focusTop(page);
-  await skipToMain(page);
+  // From the error summary, which has focus, Tab on to each field.
+  expect(await page.evaluate(() => document.activeElement.id === "error-summary"), "the guide's error summary has focus");
   await typeInto(page, "title", "Matching staff by shared interests");
   await typeInto(page, "summary", "How we let people choose who supports them.");
   await typeInto(page, "body", "We ask each person what they love doing.\n\nThen we recruit people who love it too.");
@@ -332,7 +334,6 @@ async function publishGuide(page) {
   await landed(page, "guide draft", { screenshot: true });
   expect(await page.locator("main form[action$='/publish'] button").count() === 1, `the draft guide offers Publish (at ${page.url()}): ${(await mainText(page)).slice(0, 300)}`);
 
-  await focusTop(page);
   await skipToMain(page);
   await tabTo(page, (e) => e.tag === "BUTTON" && e.formAction.endsWith("/publish"), "the Publish button");
   await pressEnterAndWait(page);
