@@ -391,3 +391,145 @@ async fn imported_macros_use_the_page_language() {
         "the error summary in Finnish ({finnish}), not {english}"
     );
 }
+
+/// The labels of data the interface shows (vocabulary terms, countries, fixed choices)
+/// come from the catalogues by id; the English ones must be the labels the code and
+/// `taxonomy.json` hold, and every one must exist (the completeness test above then
+/// holds the other languages to the same ids).
+#[test]
+fn every_term_country_and_choice_has_a_label_in_the_catalogues() {
+    use mutual::taxonomy::{self, Taxonomy};
+    let en = Catalogues::get()
+        .catalogue(DEFAULT_LANGUAGE)
+        .expect("English");
+    let mut problems = Vec::new();
+    for vocabulary in [
+        taxonomy::LEARNING_TOPICS,
+        taxonomy::PEOPLE_SUPPORTED,
+        taxonomy::GOOD_PRACTICE,
+    ] {
+        let prefix = taxonomy::message_prefix(vocabulary).expect("shown vocabulary");
+        for term in Taxonomy::get().terms(vocabulary) {
+            let id = format!("{prefix}-{}", term.slug);
+            match en.format(&id, None) {
+                Some(label) if label == term.label => {}
+                other => problems.push(format!(
+                    "{id}: {other:?}, taxonomy.json says {:?}",
+                    term.label
+                )),
+            }
+        }
+    }
+    for code in mutual::organisations::country_codes() {
+        let id = format!("country-{code}");
+        if en.format(&id, None).is_none() {
+            problems.push(format!("{id} missing"));
+        }
+    }
+    for (group, list) in mutual::web::pages::choice_lists() {
+        for (value, english) in list {
+            let id = mutual::i18n::choice_message_id(group, value);
+            match en.format(&id, None) {
+                Some(label) if label == english => {}
+                other => problems.push(format!("{id}: {other:?}, the code says {english:?}")),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_countries_and_choices_show_in_the_interface_language() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let get_in = |path: &str| {
+        let request = app
+            .client
+            .get(app.url(path))
+            .header("accept-language", "fi");
+        async move {
+            let response = request.send().await.expect("GET");
+            assert_eq!(response.status().as_u16(), 200);
+            response.text().await.expect("body")
+        }
+    };
+    let shows_in_finnish = |page: &str, html: &str, id: &str, english: &str| {
+        let finnish = message("fi", id);
+        assert_ne!(finnish, english, "{id} is translated");
+        assert!(
+            html.contains(&format!(">{finnish}")),
+            "{id} in Finnish on {page}"
+        );
+        assert!(
+            !html.contains(&format!(">{english}<")),
+            "{id} not in English on {page}"
+        );
+    };
+
+    let search = get_in("/search?topic=personnel").await;
+    shows_in_finnish("the search page", &search, "topic-personnel", "Personnel");
+
+    app.create_organisation(
+        "kotipolku",
+        "FI",
+        &[("kaisa", mutual::organisations::MemberRole::Editor)],
+    )
+    .await;
+    app.log_in("kaisa").await;
+    let org_form = get_in("/organisations/new").await;
+    shows_in_finnish("the organisation form", &org_form, "country-FI", "Finland");
+    shows_in_finnish(
+        "the organisation form",
+        &org_form,
+        "people-older-people",
+        "Older people who need assistance",
+    );
+    shows_in_finnish(
+        "the organisation form",
+        &org_form,
+        "topic-housing",
+        "Housing",
+    );
+    assert!(
+        org_form.contains(&format!(
+            ">{} (Yhdistynyt kuningaskunta)<",
+            message("fi", "country-GB-SCT")
+        )),
+        "the UK nations named with their state in Finnish"
+    );
+    let organisation = get_in("/organisations/kotipolku").await;
+    shows_in_finnish(
+        "the organisation page",
+        &organisation,
+        "country-FI",
+        "Finland",
+    );
+
+    let story_form = get_in("/organisations/kotipolku/stories/new").await;
+    shows_in_finnish(
+        "the story form",
+        &story_form,
+        "choice-voice-told-with",
+        "Told with the person",
+    );
+    shows_in_finnish(
+        "the story form",
+        &story_form,
+        "practice-matching-staff",
+        "Matching staff to people",
+    );
+    let guide_form = get_in("/organisations/kotipolku/guides/new").await;
+    shows_in_finnish(
+        "the guide form",
+        &guide_form,
+        "choice-stage-delivery",
+        "Delivering support",
+    );
+    let isf_form = get_in("/organisations/kotipolku/isf-templates/new").await;
+    shows_in_finnish("the ISF form", &isf_form, "choice-unit-night", "per night");
+    shows_in_finnish(
+        "the ISF form",
+        &isf_form,
+        "choice-line-kind-travel",
+        "Travel",
+    );
+}

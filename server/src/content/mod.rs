@@ -86,6 +86,21 @@ impl ContentKind {
             ContentKind::PracticeGuide => "Practice guide",
         }
     }
+    /// The label in the interface language `lang`.
+    pub fn label_in(self, lang: &str) -> String {
+        crate::search::DocType::from(self).label_in(lang)
+    }
+    /// The plural label in the interface language `lang`.
+    pub fn plural_label_in(self, lang: &str) -> String {
+        crate::i18n::t(
+            lang,
+            match self {
+                ContentKind::CaseStory => "doc-type-case-story-plural",
+                ContentKind::IsfTemplate => "doc-type-isf-template-plural",
+                ContentKind::PracticeGuide => "doc-type-practice-guide-plural",
+            },
+        )
+    }
     pub fn plural_label(self) -> &'static str {
         match self {
             ContentKind::CaseStory => "Case stories",

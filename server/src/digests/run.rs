@@ -41,7 +41,7 @@ const ITEMS_PER_SECTION: usize = 10;
 pub struct DigestItem {
     pub title: String,
     pub url: String,
-    pub type_label: &'static str,
+    pub type_label: String,
     pub organisation_name: String,
     pub lang: String,
     pub summary: String,
@@ -194,11 +194,15 @@ impl DigestService {
     /// The sections of a member's digest for a window.
     pub async fn compose(
         &self,
-        user_id: &str,
+        user: &User,
         start: NaiveDateTime,
         end: NaiveDateTime,
     ) -> Result<Vec<DigestSection>, DigestError> {
-        let id = user_id.to_string();
+        let lang = crate::i18n::language_for(user.locale.as_deref());
+        let heading = |id: &str, name: &str, value: String| {
+            crate::i18n::t_args(&lang, id, &crate::i18n::args(&[(name, value.into())]))
+        };
+        let id = user.id.clone();
         let follows = self.db.query(move |conn| follows::list(conn, &id)).await?;
         let (start, end) = (start.and_utc().timestamp(), end.and_utc().timestamp());
         let mut seen = std::collections::HashSet::new();
@@ -207,14 +211,25 @@ impl DigestService {
             let (query, heading) = match follow.kind {
                 FollowKind::Organisation => (
                     SearchQuery::new("").filter(Facet::Org, follow.target.clone()),
-                    format!("From {}", follow.label),
+                    heading("mail-digest-from", "organisation", follow.label.clone()),
                 ),
                 FollowKind::Topic => (
                     SearchQuery::new("").filter(Facet::Topic, follow.target.clone()),
-                    format!("About {}", follow.label),
+                    heading(
+                        "mail-digest-about",
+                        "topic",
+                        crate::taxonomy::Taxonomy::get().label_in(
+                            &lang,
+                            crate::taxonomy::LEARNING_TOPICS,
+                            &follow.target,
+                        ),
+                    ),
                 ),
                 FollowKind::Search => match follows::parse_search(&follow.target) {
-                    Some(query) => (query, format!("Matching your search {}", follow.label)),
+                    Some(query) => (
+                        query,
+                        heading("mail-digest-matching", "search", follow.label.clone()),
+                    ),
                     None => continue,
                 },
             };
@@ -233,7 +248,7 @@ impl DigestService {
                 .map(|h| DigestItem {
                     url: self.config.absolute_url(&h.path),
                     title: h.title,
-                    type_label: h.doc_type.label(),
+                    type_label: h.doc_type.label_in(&lang),
                     organisation_name: h.organisation_name,
                     lang: h.lang,
                     summary: crate::search::query::excerpt(&h.summary, 300),
@@ -329,7 +344,7 @@ impl DigestService {
             .db
             .run(move |conn| accounts::get_user(conn, &uid).map_err(|_| DigestError::NotFound))
             .await?;
-        let sections = self.compose(&user.id, start, end).await?;
+        let sections = self.compose(&user, start, end).await?;
         let items: i32 = sections.iter().map(|s| s.items.len() as i32).sum();
         if items == 0 {
             self.finish(delivery_id, "empty", 0, None).await?;

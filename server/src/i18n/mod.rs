@@ -262,6 +262,42 @@ pub fn t_args(lang: &str, id: &str, args: &FluentArgs) -> String {
     Catalogues::get().message(lang, id, Some(args))
 }
 
+/// The message `id` in `lang` or the default language; None when no catalogue has it.
+/// For ids made from data (a country code, a vocabulary slug) where the caller has a
+/// fallback of its own, so an unknown value is not logged as a missing message.
+pub fn lookup(lang: &str, id: &str) -> Option<String> {
+    let catalogues = Catalogues::get();
+    catalogues
+        .catalogue(lang)
+        .and_then(|c| c.format(id, None))
+        .or_else(|| {
+            catalogues
+                .catalogue(DEFAULT_LANGUAGE)
+                .and_then(|c| c.format(id, None))
+        })
+}
+
+/// The message id of a fixed choice's label (`choices.ftl`): `choice-<group>-<value>`, with
+/// characters Fluent ids cannot hold (`.`, `_`) as hyphens.
+pub fn choice_message_id(group: &str, value: &str) -> String {
+    let value: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("choice-{group}-{value}")
+}
+
+/// A fixed choice's label in `lang`, else the English label the code holds.
+pub fn choice_label(lang: &str, group: &str, value: &str, english: &str) -> String {
+    lookup(lang, &choice_message_id(group, value)).unwrap_or_else(|| english.to_string())
+}
+
 /// The language to write to a member in (e-mails): their account's choice if there is a
 /// catalogue for it, else the default.
 pub fn language_for(locale: Option<&str>) -> String {

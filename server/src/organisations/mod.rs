@@ -199,6 +199,15 @@ pub fn parse_country(raw: &str) -> Result<String, FieldError> {
     Ok(code)
 }
 
+/// Every country code the interface offers: ISO 3166-1 and the UK's nations.
+pub fn country_codes() -> impl Iterator<Item = &'static str> {
+    rust_iso3166::ALL.iter().map(|c| c.alpha2).chain(UK_NATIONS)
+}
+
+/// The UK's nations, offered as countries of their own: networks there are organised by
+/// nation.
+pub const UK_NATIONS: [&str; 4] = ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"];
+
 pub fn country_name(code: &str) -> String {
     if code.len() == 2 {
         rust_iso3166::from_alpha2(code)
@@ -209,6 +218,12 @@ pub fn country_name(code: &str) -> String {
             .map(|s| s.name.to_string())
             .unwrap_or_else(|| code.to_string())
     }
+}
+
+/// The country's name in the interface language `lang` (`country-<code>` in the message
+/// catalogues), else its ISO 3166 name, else the code.
+pub fn country_name_in(lang: &str, code: &str) -> String {
+    crate::i18n::lookup(lang, &format!("country-{code}")).unwrap_or_else(|| country_name(code))
 }
 
 pub fn parse_language(raw: &str) -> Option<String> {

@@ -58,12 +58,18 @@ fn structured_text(value: &serde_json::Value, out: &mut String) {
     }
 }
 
+/// The terms' labels in every interface language, so a member finds an item by its topic
+/// in their own words ("henkilöstö" as well as "personnel").
 fn labels(vocabulary: &str, slugs: &[String], out: &mut Vec<String>) {
     let taxonomy = Taxonomy::get();
     for slug in slugs {
-        if let Some(term) = taxonomy.term(vocabulary, slug) {
-            if !out.contains(&term.label) {
-                out.push(term.label.clone());
+        if taxonomy.term(vocabulary, slug).is_none() {
+            continue;
+        }
+        for lang in crate::i18n::Catalogues::get().languages() {
+            let label = taxonomy.label_in(lang, vocabulary, slug);
+            if !out.contains(&label) {
+                out.push(label);
             }
         }
     }

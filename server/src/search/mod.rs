@@ -91,6 +91,21 @@ impl DocType {
     }
 }
 
+impl DocType {
+    /// The label in the interface language `lang`.
+    pub fn label_in(self, lang: &str) -> String {
+        crate::i18n::t(
+            lang,
+            match self {
+                DocType::CaseStory => "doc-type-case-story",
+                DocType::IsfTemplate => "doc-type-isf-template",
+                DocType::PracticeGuide => "doc-type-practice-guide",
+                DocType::Organisation => "doc-type-organisation",
+            },
+        )
+    }
+}
+
 impl From<crate::content::ContentKind> for DocType {
     fn from(kind: crate::content::ContentKind) -> Self {
         use crate::content::ContentKind;

@@ -77,8 +77,39 @@ impl Taxonomy {
             .unwrap_or(slug)
     }
 
+    /// The term's label in the interface language `lang`: from the message catalogues
+    /// (`topic-<slug>`, `people-<slug>`, `practice-<slug>`), else the English label from
+    /// `taxonomy.json`, else the slug.
+    pub fn label_in(&self, lang: &str, vocabulary: &str, slug: &str) -> String {
+        message_prefix(vocabulary)
+            .and_then(|prefix| crate::i18n::lookup(lang, &format!("{prefix}-{slug}")))
+            .unwrap_or_else(|| self.label(vocabulary, slug).to_string())
+    }
+
+    /// The vocabulary's terms with their labels in `lang`, for choice lists.
+    pub fn terms_in(&self, lang: &str, vocabulary: &str) -> Vec<Term> {
+        self.terms(vocabulary)
+            .iter()
+            .map(|term| Term {
+                label: self.label_in(lang, vocabulary, &term.slug),
+                ..term.clone()
+            })
+            .collect()
+    }
+
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &[Term])> {
         self.vocabularies.iter().map(|(k, v)| (*k, v.as_slice()))
+    }
+}
+
+/// The prefix of a vocabulary's labels in the message catalogues (`taxonomy.ftl`); None
+/// for vocabularies the interface does not show.
+pub fn message_prefix(vocabulary: &str) -> Option<&'static str> {
+    match vocabulary {
+        LEARNING_TOPICS => Some("topic"),
+        PEOPLE_SUPPORTED => Some("people"),
+        GOOD_PRACTICE => Some("practice"),
+        _ => None,
     }
 }
 

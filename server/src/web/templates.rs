@@ -42,23 +42,17 @@ fn environment() -> &'static Environment<'static> {
             Ok(TemplateFiles::get(name)
                 .map(|file| String::from_utf8_lossy(&file.data).into_owned()))
         });
-        env.add_function("topic_label", |slug: String| {
-            Taxonomy::get()
-                .label(taxonomy::LEARNING_TOPICS, &slug)
-                .to_string()
+        env.add_function("topic_label", |state: &State, slug: String| {
+            Taxonomy::get().label_in(&template_language(state), taxonomy::LEARNING_TOPICS, &slug)
         });
-        env.add_function("people_label", |slug: String| {
-            Taxonomy::get()
-                .label(taxonomy::PEOPLE_SUPPORTED, &slug)
-                .to_string()
+        env.add_function("people_label", |state: &State, slug: String| {
+            Taxonomy::get().label_in(&template_language(state), taxonomy::PEOPLE_SUPPORTED, &slug)
         });
-        env.add_function("country_name", |code: String| {
-            organisations::country_name(&code)
+        env.add_function("country_name", |state: &State, code: String| {
+            organisations::country_name_in(&template_language(state), &code)
         });
-        env.add_function("good_practice_label", |slug: String| {
-            Taxonomy::get()
-                .label(taxonomy::GOOD_PRACTICE, &slug)
-                .to_string()
+        env.add_function("good_practice_label", |state: &State, slug: String| {
+            Taxonomy::get().label_in(&template_language(state), taxonomy::GOOD_PRACTICE, &slug)
         });
         env.add_function("choice_label", |list: Value, value: String| {
             // Finds the label of `value` in a list of {value, label} choices.
@@ -78,6 +72,17 @@ fn environment() -> &'static Environment<'static> {
         env.add_function("kind_label", |state: &State, kind: String| {
             kind_label(&kind, &template_language(state))
         });
+        env.add_function(
+            "content_kind_label",
+            |state: &State, kind: String, plural: Option<bool>| {
+                let lang = template_language(state);
+                match crate::content::ContentKind::parse(&kind) {
+                    Some(kind) if plural.unwrap_or(false) => kind.plural_label_in(&lang),
+                    Some(kind) => kind.label_in(&lang),
+                    None => kind,
+                }
+            },
+        );
         env.add_function("t", translate);
         env.add_function("t_html", translate_html);
         env.add_filter("date", |value: String| {
@@ -227,7 +232,7 @@ pub fn render_error_page(status: StatusCode, message: &str, details: &[String]) 
     })
 }
 
-/// Vocabulary terms for checkbox lists.
-pub fn vocabulary(name: &str) -> Vec<crate::taxonomy::Term> {
-    Taxonomy::get().terms(name).to_vec()
+/// Vocabulary terms for checkbox lists, labelled in the interface language.
+pub fn vocabulary(name: &str, lang: &str) -> Vec<crate::taxonomy::Term> {
+    Taxonomy::get().terms_in(lang, name)
 }

@@ -44,3 +44,6 @@ mail-digest-intro =
 mail-digest-why = You get this email because you follow organisations, topics or searches on { $instance }.
 mail-digest-change = Change how often you get it
 mail-digest-unsubscribe = Unsubscribe
+mail-digest-from = From { $organisation }
+mail-digest-about = About { $topic }
+mail-digest-matching = Matching your search { $search }

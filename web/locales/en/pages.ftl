@@ -134,6 +134,9 @@ doc-type-case-story = Case story
 doc-type-isf-template = ISF template
 doc-type-practice-guide = Practice guide
 doc-type-organisation = Organisation
+doc-type-case-story-plural = Case stories
+doc-type-isf-template-plural = ISF templates
+doc-type-practice-guide-plural = Practice guides
 
 ## Your account
 

@@ -44,3 +44,6 @@ mail-digest-intro =
 mail-digest-why = Saat tämän viestin, koska seuraat organisaatioita, aiheita tai hakuja palvelussa { $instance }.
 mail-digest-change = Muuta, kuinka usein saat tämän
 mail-digest-unsubscribe = Peru tilaus
+mail-digest-from = Organisaatiolta { $organisation }
+mail-digest-about = Aiheesta { $topic }
+mail-digest-matching = Hakuusi { $search } sopivat

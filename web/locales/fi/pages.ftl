@@ -134,6 +134,9 @@ doc-type-case-story = Tarina
 doc-type-isf-template = ISF-budjetti
 doc-type-practice-guide = Käytännön opas
 doc-type-organisation = Organisaatio
+doc-type-case-story-plural = Tarinat
+doc-type-isf-template-plural = ISF-budjetit
+doc-type-practice-guide-plural = Käytännön oppaat
 
 ## Your account
 

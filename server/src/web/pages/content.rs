@@ -33,27 +33,46 @@ fn kind_of(segment: &str) -> Result<ContentKind, PageError> {
     ContentKind::from_segment(segment).ok_or(PageError(AppError::NotFound))
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<Value> {
+/// A fixed choice list as `{value, label}`, labelled in the interface language.
+pub(crate) fn pairs(lang: &str, group: &str, list: &[(&str, &str)]) -> Vec<Value> {
     list.iter()
-        .map(|(v, l)| context! { value => v, label => l })
+        .map(
+            |(v, l)| context! { value => v, label => crate::i18n::choice_label(lang, group, v, l) },
+        )
         .collect()
 }
 
-/// Choices every content form and filter needs.
-fn choices() -> Value {
+/// Every fixed choice list of the content forms, by its group in the message catalogues
+/// (`choices.ftl`), with the English labels the code holds; the tests check each has a
+/// message in every language.
+pub fn choice_lists() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let mut lists: Vec<(&'static str, Vec<(&'static str, &'static str)>)> = vec![
+        ("licence", content::LICENCES.to_vec()),
+        ("voice", content::VOICES.to_vec()),
+        ("audience", content::AUDIENCES.to_vec()),
+        ("stage", content::STAGES.to_vec()),
+        ("consent-method", content::CONSENT_METHODS.to_vec()),
+        ("consent-scope", content::CONSENT_SCOPES.to_vec()),
+    ];
+    lists.extend(super::isf_form::choice_lists());
+    lists
+}
+
+/// Choices every content form and filter needs, in the interface language.
+fn choices(lang: &str) -> Value {
     context! {
-        topics => templates::vocabulary(taxonomy::LEARNING_TOPICS),
-        people => templates::vocabulary(taxonomy::PEOPLE_SUPPORTED),
-        good_practice => templates::vocabulary(taxonomy::GOOD_PRACTICE),
-        licences => pairs(content::LICENCES),
+        topics => templates::vocabulary(taxonomy::LEARNING_TOPICS, lang),
+        people => templates::vocabulary(taxonomy::PEOPLE_SUPPORTED, lang),
+        good_practice => templates::vocabulary(taxonomy::GOOD_PRACTICE, lang),
+        licences => pairs(lang, "licence", content::LICENCES),
         age_bands => content::AGE_BANDS,
-        voices => pairs(content::VOICES),
-        audiences => pairs(content::AUDIENCES),
-        stages => pairs(content::STAGES),
-        consent_methods => pairs(content::CONSENT_METHODS),
-        consent_scopes => pairs(content::CONSENT_SCOPES),
-        countries => super::organisations::countries(),
-        isf => super::isf_form::choices(),
+        voices => pairs(lang, "voice", content::VOICES),
+        audiences => pairs(lang, "audience", content::AUDIENCES),
+        stages => pairs(lang, "stage", content::STAGES),
+        consent_methods => pairs(lang, "consent-method", content::CONSENT_METHODS),
+        consent_scopes => pairs(lang, "consent-scope", content::CONSENT_SCOPES),
+        countries => super::organisations::countries(lang),
+        isf => super::isf_form::choices(lang),
     }
 }
 
@@ -62,7 +81,6 @@ fn choices() -> Value {
 struct ItemView {
     id: String,
     kind: &'static str,
-    kind_label: &'static str,
     segment: &'static str,
     path: String,
     url: String,
@@ -98,7 +116,6 @@ fn item_view(state: &AppState, item: &ContentItem) -> ItemView {
     ItemView {
         id: item.row.id.clone(),
         kind: item.kind.as_str(),
-        kind_label: item.kind.label(),
         segment: item.kind.segment(),
         path: item.path(),
         url: crate::api::content::item_url(state, item),
@@ -241,8 +258,6 @@ async fn listing(
         context! {
             page => page(req, state, user),
             kind => kind.as_str(),
-            kind_label => kind.label(),
-            plural_label => kind.plural_label(),
             segment => kind.segment(),
             items => views,
             total => total,
@@ -254,7 +269,7 @@ async fn listing(
                 topic => query.topic, people => query.people, country => query.country,
                 lang => query.lang, status => query.status,
             },
-            choices => choices(),
+            choices => choices(&super::interface_language(req, user)),
         },
     )?;
     Ok(html(body))
@@ -389,7 +404,7 @@ async fn render_item(
             version_of => item.row.variant.clone(),
             adapt_into => organisations,
             errors => errors,
-            choices => choices(),
+            choices => choices(&super::interface_language(req, user)),
         },
     )?;
     Ok(html_with_status(status, body))
@@ -663,13 +678,12 @@ fn render_form(
         context! {
             page => page(req, state, Some(user)),
             kind => kind.as_str(),
-            kind_label => kind.label(),
             segment => kind.segment(),
             organisation => context! { handle => target.organisation.0, name => target.organisation.1 },
             editing => target.editing,
             values => values,
             errors => errors,
-            choices => choices(),
+            choices => choices(&super::interface_language(req, Some(user))),
         },
     )
 }
@@ -1128,7 +1142,7 @@ async fn render_review(
                 notes => c.notes.clone(), withdrawn => c.withdrawn_at.is_some(), withdrawn_reason => c.withdrawn_reason.clone(),
             }),
             errors => errors,
-            choices => choices(),
+            choices => choices(&super::interface_language(req, Some(user))),
         },
     )?;
     Ok(html_with_status(status, body))
@@ -1271,7 +1285,7 @@ pub async fn print(
         context! {
             page => page(&req, &state, user.0.as_ref()),
             item => item_view(&state, &item),
-            choices => choices(),
+            choices => choices(&super::interface_language(&req, user.0.as_ref())),
         },
     )?;
     Ok(html(body))

@@ -85,22 +85,44 @@ pub const DECIDERS: &[(&str, &str)] = &[
     ("provider", "The provider, as the person directs"),
 ];
 
-fn pairs(list: &[(&str, &str)]) -> Vec<Value> {
-    list.iter()
-        .map(|(v, l)| context! { value => v, label => l })
-        .collect()
+/// The ISF form's choice lists by catalogue group (see `content::choice_lists`).
+pub fn choice_lists() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("scheme", SCHEMES.to_vec()),
+        (
+            "line-kind",
+            LINE_KINDS.iter().map(|(k, l)| (k.as_str(), *l)).collect(),
+        ),
+        (
+            "unit",
+            UNITS.iter().map(|(u, l)| (u.as_str(), *l)).collect(),
+        ),
+        (
+            "period",
+            PERIODS.iter().map(|(p, l)| (p.as_str(), *l)).collect(),
+        ),
+        ("report-shows", REPORT_SHOWS.to_vec()),
+        ("every", EVERY.to_vec()),
+        ("unspent", UNSPENT.to_vec()),
+        ("decider", DECIDERS.to_vec()),
+    ]
 }
 
-pub fn choices() -> Value {
+pub fn choices(lang: &str) -> Value {
+    let lists: std::collections::BTreeMap<&str, Vec<Value>> = choice_lists()
+        .into_iter()
+        .map(|(group, list)| (group, super::content::pairs(lang, group, &list)))
+        .collect();
+    let take = |group: &str| lists.get(group).cloned().unwrap_or_default();
     context! {
-        schemes => pairs(SCHEMES),
-        line_kinds => LINE_KINDS.iter().map(|(k, l)| context! { value => k.as_str(), label => l }).collect::<Vec<_>>(),
-        units => UNITS.iter().map(|(u, l)| context! { value => u.as_str(), label => l }).collect::<Vec<_>>(),
-        periods => PERIODS.iter().map(|(p, l)| context! { value => p.as_str(), label => l }).collect::<Vec<_>>(),
-        report_shows => pairs(REPORT_SHOWS),
-        every => pairs(EVERY),
-        unspent => pairs(UNSPENT),
-        deciders => pairs(DECIDERS),
+        schemes => take("scheme"),
+        line_kinds => take("line-kind"),
+        units => take("unit"),
+        periods => take("period"),
+        report_shows => take("report-shows"),
+        every => take("every"),
+        unspent => take("unspent"),
+        deciders => take("decider"),
     }
 }
 

@@ -7,6 +7,7 @@ mod content;
 mod digests;
 mod email_links;
 
+pub use content::choice_lists;
 pub use email_links::queue_approval;
 mod isf_form;
 mod organisations;

@@ -255,26 +255,37 @@ fn render_form(
             values => values,
             errors => errors,
             kinds => organisations::KINDS.iter().map(|k| context! { value => k, label => templates::kind_label(k, &lang) }).collect::<Vec<_>>(),
-            countries => countries(),
-            topics => templates::vocabulary(taxonomy::LEARNING_TOPICS),
-            people => templates::vocabulary(taxonomy::PEOPLE_SUPPORTED),
+            countries => countries(&lang),
+            topics => templates::vocabulary(taxonomy::LEARNING_TOPICS, &lang),
+            people => templates::vocabulary(taxonomy::PEOPLE_SUPPORTED, &lang),
         },
     )
 }
 
 /// Countries for the select box, by name; the UK nations are listed as their own entries
 /// because networks there are organised by nation.
-pub fn countries() -> Vec<Value> {
+pub fn countries(lang: &str) -> Vec<Value> {
     let mut list: Vec<(String, String)> = rust_iso3166::ALL
         .iter()
-        .map(|c| (c.alpha2.to_string(), c.name.to_string()))
+        .map(|c| {
+            (
+                c.alpha2.to_string(),
+                organisations::country_name_in(lang, c.alpha2),
+            )
+        })
         .collect();
-    for code in ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"] {
+    for code in organisations::UK_NATIONS {
+        let nation = organisations::country_name_in(lang, code);
         list.push((
             code.to_string(),
-            format!("{} (United Kingdom)", organisations::country_name(code)),
+            crate::i18n::t_args(
+                lang,
+                "country-in-uk",
+                &crate::i18n::args(&[("nation", nation.into())]),
+            ),
         ));
     }
+    // Code-point order puts Å, Ä and Ö after Z, as Finnish and Swedish readers expect.
     list.sort_by(|a, b| a.1.cmp(&b.1));
     list.into_iter()
         .map(|(code, name)| context! { code => code, name => name })

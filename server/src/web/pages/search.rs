@@ -65,12 +65,7 @@ fn language_name(code: &str, ui: &str) -> String {
 
 /// A kind of result, in the interface's language.
 fn type_label(doc_type: DocType, ui: &str) -> String {
-    match doc_type {
-        DocType::CaseStory => i18n::t(ui, "doc-type-case-story"),
-        DocType::IsfTemplate => i18n::t(ui, "doc-type-isf-template"),
-        DocType::PracticeGuide => i18n::t(ui, "doc-type-practice-guide"),
-        DocType::Organisation => i18n::t(ui, "doc-type-organisation"),
-    }
+    doc_type.label_in(ui)
 }
 
 fn label(facet: Facet, value: &str, ui: &str, names: &HashMap<String, String>) -> String {
@@ -79,11 +74,9 @@ fn label(facet: Facet, value: &str, ui: &str, names: &HashMap<String, String>) -
         Facet::Type => DocType::parse(value)
             .map(|t| type_label(t, ui))
             .unwrap_or_else(|| value.to_string()),
-        Facet::Topic => taxonomy.label(taxonomy::LEARNING_TOPICS, value).to_string(),
-        Facet::People => taxonomy
-            .label(taxonomy::PEOPLE_SUPPORTED, value)
-            .to_string(),
-        Facet::Country => crate::organisations::country_name(value),
+        Facet::Topic => taxonomy.label_in(ui, taxonomy::LEARNING_TOPICS, value),
+        Facet::People => taxonomy.label_in(ui, taxonomy::PEOPLE_SUPPORTED, value),
+        Facet::Country => crate::organisations::country_name_in(ui, value),
         Facet::Lang => language_name(value, ui),
         Facet::Org => names
             .get(value)
