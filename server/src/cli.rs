@@ -412,7 +412,7 @@ fn digest(config: Config, command: &DigestCommand) -> anyhow::Result<ExitCode> {
                         &crate::digests::settings::DigestSettings::default(),
                     );
                     let sections = service
-                        .compose(&user, (now - last).naive_utc(), now.naive_utc())
+                        .compose(user, (now - last).naive_utc(), now.naive_utc())
                         .await?;
                     let items: usize = sections.iter().map(|s| s.items.len()).sum();
                     println!(
