@@ -565,10 +565,10 @@ async fn stages(
 
     let started = Instant::now();
     let mut composed = Vec::with_capacity(rows.len());
-    for (_, user_id, start, end) in &rows {
+    for ((_, _, start, end), user) in rows.iter().zip(&users) {
         composed.push(
             digests
-                .compose(user_id, *start, *end)
+                .compose(user, *start, *end)
                 .await
                 .expect("compose"),
         );
