@@ -566,12 +566,7 @@ async fn stages(
     let started = Instant::now();
     let mut composed = Vec::with_capacity(rows.len());
     for ((_, _, start, end), user) in rows.iter().zip(&users) {
-        composed.push(
-            digests
-                .compose(user, *start, *end)
-                .await
-                .expect("compose"),
-        );
+        composed.push(digests.compose(user, *start, *end).await.expect("compose"));
     }
     let compose = started.elapsed();
     let sections = composed.iter().map(Vec::len).sum();

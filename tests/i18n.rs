@@ -4,11 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use common::{call, spawn_app, Backend, TestApp};
+use fluent_bundle::FluentArgs;
 use mutual::i18n::{Catalogues, DEFAULT_LANGUAGE};
+use regex::Regex;
 use serde_json::json;
 
 fn template_files(dir: &Path, found: &mut Vec<PathBuf>) {
@@ -531,5 +533,255 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
         &isf_form,
         "choice-line-kind-travel",
         "Travel",
+    );
+}
+
+/// The English texts the code writes for people (validation errors, error page messages)
+/// as `i18n::english_message_id` finds them in the catalogues: the text of every
+/// `field_error`, `problem`, `bad_request`, `AppError::Forbidden` and `TooManyRequests`
+/// call with a literal message, every literal with `{ $name }` placeables, and the
+/// user-facing `#[error("…")]` texts of the errors pages show.
+fn english_texts_in_code() -> BTreeMap<String, String> {
+    const CALLS: &[(&str, usize)] = &[
+        ("field_error_with(", 1),
+        ("field_error(", 1),
+        ("problem_with(", 1),
+        ("problem(", 1),
+        ("bad_request(", 1),
+        ("AppError::Forbidden(", 0),
+        ("TooManyRequests(", 0),
+    ];
+    const ERRORS_SHOWN_ON_PAGES: &[&str] =
+        &["accounts/mod.rs", "organisations/mod.rs", "web/error.rs"];
+    let placeables =
+        Regex::new(r#""((?:[^"\\\n]|\\.)*\{ \$[a-z_]+ \}(?:[^"\\\n]|\\.)*)""#).expect("regex");
+    let error_attribute = Regex::new(r#"#\[error\(\s*"((?:[^"\\]|\\.)*)"\s*\)\]"#).expect("regex");
+    let mut found = BTreeMap::new();
+    let mut files = Vec::new();
+    rust_files(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("server/src")
+            .as_path(),
+        &mut files,
+    );
+    for file in files {
+        let name = file.to_string_lossy().replace('\\', "/");
+        // `mutual config check` talks to hosts in English, through a `problem` of its own.
+        if name.ends_with("/config.rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&file).expect("read source");
+        let source = match source.find("#[cfg(test)]") {
+            Some(cut) => &source[..cut],
+            None => &source[..],
+        };
+        for (call, position) in CALLS {
+            for (start, _) in source.match_indices(call) {
+                let before = source[..start].chars().next_back().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' {
+                    continue;
+                }
+                let arguments = call_arguments(&source[start + call.len()..]);
+                if let Some(text) = arguments.get(*position).and_then(|a| string_literal(a)) {
+                    found.insert(text, name.clone());
+                }
+            }
+        }
+        for text in placeables.captures_iter(source) {
+            found.insert(unescape(&text[1]), name.clone());
+        }
+        if ERRORS_SHOWN_ON_PAGES.iter().any(|f| name.ends_with(f)) {
+            for text in error_attribute.captures_iter(source) {
+                let text = unescape(&text[1]);
+                if !text.contains('{') && text.starts_with(char::is_uppercase) {
+                    found.insert(text, name.clone());
+                }
+            }
+        }
+    }
+    found
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// The top-level arguments of a call, from just after its `(` to its `)`.
+fn call_arguments(after_paren: &str) -> Vec<String> {
+    let mut arguments = Vec::new();
+    let mut current = String::new();
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    for c in after_paren.chars() {
+        if in_string {
+            current.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                current.push(c);
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                current.push(c);
+            }
+            ')' | ']' | '}' if depth == 0 => break,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                current.push(c);
+            }
+            ',' if depth == 0 => arguments.push(std::mem::take(&mut current).trim().to_string()),
+            _ => current.push(c),
+        }
+    }
+    if !current.trim().is_empty() {
+        arguments.push(current.trim().to_string());
+    }
+    arguments
+}
+
+/// The text of an argument that is a plain string literal (perhaps followed by
+/// `.into()` or `.to_string()`).
+fn string_literal(argument: &str) -> Option<String> {
+    let rest = argument.strip_prefix('"')?;
+    let mut end = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => {
+                end = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    Some(unescape(&rest[..end?]))
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
+#[test]
+fn every_english_message_in_the_code_is_in_the_catalogues() {
+    let texts = english_texts_in_code();
+    assert!(
+        texts.len() > 100,
+        "the scan should find the code's messages, found {}",
+        texts.len()
+    );
+    let en = Catalogues::get()
+        .catalogue(DEFAULT_LANGUAGE)
+        .expect("English");
+    let mut problems = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for (text, file) in &texts {
+        let id = mutual::i18n::english_message_id(text);
+        if let Some(other) = ids.insert(id.clone(), text.clone()) {
+            problems.push(format!("{id} stands for two texts: {other:?} and {text:?}"));
+        }
+        // The catalogue's text with each variable shown as the code writes it.
+        let variables = en.variables(&id);
+        let mut args = FluentArgs::new();
+        for name in &variables {
+            args.set(name.clone(), format!("{{ ${name} }}"));
+        }
+        match en.format(&id, Some(&args)) {
+            Some(catalogued) if catalogued == *text => {}
+            Some(catalogued) => problems.push(format!(
+                "{file}: {id} reads {catalogued:?} in messages.ftl but {text:?} in the code"
+            )),
+            None => problems.push(format!("{file}: {text:?} is not in messages.ftl (as {id})")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_errors_and_error_pages_show_in_the_interface_language() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // Sign-up with a password too short: the field's error, in the page's language.
+    let token = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url("/signup"))
+        .header("accept-language", "fi")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "kaisa"),
+            ("email", "kaisa@example.org"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .expect("POST /signup");
+    let html = response.text().await.expect("body");
+    let min = mutual::accounts::MIN_PASSWORD_CHARS.to_string();
+    let english = format!("Use at least {min} characters. A few words together work well.");
+    let finnish = mutual::i18n::english_in(
+        "fi",
+        "Use at least { $min } characters. A few words together work well.",
+        &BTreeMap::from([("min".to_string(), min.clone())]),
+    );
+    assert_ne!(finnish, english);
+    assert!(
+        html.contains(&finnish),
+        "the password error in Finnish:\n{html}"
+    );
+    assert!(!html.contains(&english), "not in English");
+
+    // An error page: the heading and the message.
+    let response = app
+        .client
+        .get(app.url("/no/such/page"))
+        .header("accept-language", "fi")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status().as_u16(), 404);
+    let html = response.text().await.expect("body");
+    assert!(
+        html.contains("<html lang=\"fi\">"),
+        "the error page is in Finnish:\n{html}"
+    );
+    assert!(html.contains(&message("fi", "msg-we-could-not-find-that-page")));
+    assert!(!html.contains("We could not find that page."));
+    let english = app.get_text("/no/such/page").await.1;
+    assert!(
+        english.contains("We could not find that page."),
+        "English stays the default"
+    );
+
+    // The API keeps English messages, with the id a client can translate by.
+    let response = app
+        .client
+        .get(app.url("/api/v1/search?sort=sideways"))
+        .header("accept-language", "fi")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Sort by relevance or date."),
+        "{body}"
     );
 }

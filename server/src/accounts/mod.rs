@@ -10,7 +10,9 @@ pub mod tokens;
 
 use chrono::Duration;
 use diesel::prelude::*;
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::Registration;
 use crate::db::schema::{invitations, login_attempts, users};
@@ -20,24 +22,24 @@ use crate::db::{self, DbConn, DbError};
 pub enum AccountError {
     #[error("{0}")]
     Invalid(FieldError),
-    #[error("that username is already taken")]
+    #[error("That username is already taken. Choose another.")]
     UsernameTaken,
-    #[error("an account with that email address already exists")]
+    #[error("An account with that email address already exists.")]
     EmailTaken,
-    #[error("the username or password is wrong")]
+    #[error("The username or password is wrong.")]
     WrongCredentials,
     #[error("too many failed log-in attempts; try again in {minutes} minutes")]
     RateLimited { minutes: u32 },
-    #[error("this account is waiting for an administrator to approve it")]
+    #[error("This account is waiting for an administrator to approve it.")]
     AwaitingApproval,
-    #[error("this account is suspended")]
+    #[error("This account is suspended.")]
     Suspended,
-    #[error("this instance does not accept new accounts")]
+    #[error("This site does not accept new accounts.")]
     RegistrationClosed,
-    #[error("the invitation code is not valid or has expired")]
+    #[error("The invitation code is not valid or has expired.")]
     InvalidInvitation,
     #[error(
-        "this link is not valid: it may have been used already or be too old. Ask for a new one."
+        "This link is not valid: it may have been used already or be too old. Ask for a new one."
     )]
     InvalidLink,
     #[error("the password could not be hashed")]
@@ -61,10 +63,37 @@ impl From<diesel::result::Error> for AccountError {
 }
 
 /// A validation failure tied to one form field, so pages can point at it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    /// What to change, in English (the API's and the logs' language).
     pub message: String,
+    /// The message's id in the catalogues (`messages.ftl`), so a page shows it in the
+    /// member's language and an API client can translate it.
+    #[serde(default)]
+    pub message_id: String,
+    /// The values in the message (a limit, a year), by the names the catalogues use.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub message_args: BTreeMap<String, String>,
+}
+
+impl FieldError {
+    /// The same message about another field.
+    pub fn for_field(self, field: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            ..self
+        }
+    }
+
+    /// The message in the interface language `lang`.
+    pub fn message_in(&self, lang: &str) -> String {
+        if lang == crate::i18n::DEFAULT_LANGUAGE {
+            return self.message.clone();
+        }
+        crate::i18n::lookup_with(lang, &self.message_id, &self.message_args)
+            .unwrap_or_else(|| self.message.clone())
+    }
 }
 
 impl std::fmt::Display for FieldError {
@@ -73,10 +102,35 @@ impl std::fmt::Display for FieldError {
     }
 }
 
+impl std::error::Error for FieldError {}
+
+/// A field's error with a fixed English message (a literal the catalogues hold).
 pub fn field_error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    let message = message.into();
     FieldError {
         field: field.into(),
-        message: message.into(),
+        message_id: crate::i18n::english_message_id(&message),
+        message,
+        message_args: BTreeMap::new(),
+    }
+}
+
+/// A field's error whose English message has values in it: `pattern` names them as
+/// Fluent does (`"Use at most { $max } characters."`).
+pub fn field_error_with(
+    field: impl Into<String>,
+    pattern: &str,
+    args: &[(&str, String)],
+) -> FieldError {
+    let message_args: BTreeMap<String, String> = args
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect();
+    FieldError {
+        field: field.into(),
+        message: crate::i18n::english_in(crate::i18n::DEFAULT_LANGUAGE, pattern, &message_args),
+        message_id: crate::i18n::english_message_id(pattern),
+        message_args,
     }
 }
 
@@ -236,11 +290,10 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub fn check_password_strength(password: &str) -> Result<(), FieldError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(field_error(
+        return Err(field_error_with(
             "password",
-            format!(
-                "Use at least {MIN_PASSWORD_CHARS} characters. A few words together work well."
-            ),
+            "Use at least { $min } characters. A few words together work well.",
+            &[("min", MIN_PASSWORD_CHARS.to_string())],
         ));
     }
     if chars > 256 {

@@ -792,14 +792,7 @@ pub fn csv_response(item: &ContentItem) -> Result<HttpResponse, ApiError> {
     let Details::Isf(data) = &item.details else {
         return Err(AppError::NotFound.into());
     };
-    let figures = data.compute().map_err(|problems| {
-        AppError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| field_error(p.field, p.message))
-                .collect(),
-        )
-    })?;
+    let figures = data.compute().map_err(AppError::Invalid)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -107,7 +107,7 @@ pub fn parse_query(req: &HttpRequest) -> Result<SearchQuery, AppError> {
                 "invalid_query",
                 errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.param, e.message))
+                    .map(|e| format!("{}: {}", e.field, e.message))
                     .collect::<Vec<_>>()
                     .join(" "),
             )

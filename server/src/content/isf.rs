@@ -10,8 +10,6 @@
 //! units (GBP 2, JPY 0, KWD 3) with round-half-away-from-zero: 0.125 GBP becomes 0.13 and
 //! −0.125 becomes −0.13. See `docs/ISF.md` for the rules in plain English.
 
-use std::fmt;
-
 use iso_currency::Currency;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -393,29 +391,11 @@ pub struct Termination {
 // Problems and figures
 // ---------------------------------------------------------------------------------------
 
-/// Something wrong with a template, for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IsfProblem {
-    /// Where: a path such as `budget_lines[2].rate` or `management_fee.value`.
-    pub field: String,
-    /// What to change, in plain English.
-    pub message: String,
-}
+/// Something wrong with a template, for the person who typed it: a field (a path such
+/// as `budget_lines[2].rate` or `management_fee.value`) and what to change.
+pub type IsfProblem = crate::accounts::FieldError;
 
-impl fmt::Display for IsfProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for IsfProblem {}
-
-fn problem(field: impl Into<String>, message: impl Into<String>) -> IsfProblem {
-    IsfProblem {
-        field: field.into(),
-        message: message.into(),
-    }
-}
+use crate::accounts::{field_error as problem, field_error_with as problem_with};
 
 /// One line's figures, rounded to the currency's minor units. A contribution's figures
 /// are negative, so the lines' per-period figures add up to [`IsfFigures::lines_total`].
@@ -485,36 +465,44 @@ pub fn minor_units(code: &str) -> Option<u32> {
 }
 
 /// Why `code` cannot be a template's currency, or `None` when it can.
-fn currency_problem(code: &str) -> Option<String> {
+fn currency_problem(code: &str) -> Option<IsfProblem> {
+    const FIELD: &str = "currency";
     if minor_units(code).is_some() {
         return None;
     }
     let trimmed = code.trim();
     if trimmed.is_empty() {
-        return Some(
-            "Give the currency as a three-letter ISO 4217 code such as GBP, EUR or JPY."
-                .to_string(),
-        );
+        return Some(problem(
+            FIELD,
+            "Give the currency as a three-letter ISO 4217 code such as GBP, EUR or JPY.",
+        ));
     }
     let upper = trimmed.to_ascii_uppercase();
     if upper != code && minor_units(&upper).is_some() {
-        return Some(format!("Write the currency code in capitals: {upper}."));
+        return Some(problem_with(
+            FIELD,
+            "Write the currency code in capitals: { $code }.",
+            &[("code", upper)],
+        ));
     }
     if let Some(currency) = Currency::from_code(code) {
-        return Some(format!(
-            "{code} ({}) is not a currency a budget can be paid in. Use a currency such as GBP, EUR or JPY.",
-            currency.name()
+        return Some(problem_with(
+            FIELD,
+            "{ $code } ({ $name }) is not a currency a budget can be paid in. Use a currency such as GBP, EUR or JPY.",
+            &[("code", code.to_string()), ("name", currency.name().to_string())],
         ));
     }
     if code.chars().count() <= 10 {
-        Some(format!(
-            "\"{code}\" is not an ISO 4217 currency code. Use a three-letter code such as GBP, EUR or JPY."
+        Some(problem_with(
+            FIELD,
+            "\"{ $code }\" is not an ISO 4217 currency code. Use a three-letter code such as GBP, EUR or JPY.",
+            &[("code", code.to_string())],
         ))
     } else {
-        Some(
-            "That is not an ISO 4217 currency code. Use a three-letter code such as GBP, EUR or JPY."
-                .to_string(),
-        )
+        Some(problem(
+            FIELD,
+            "That is not an ISO 4217 currency code. Use a three-letter code such as GBP, EUR or JPY.",
+        ))
     }
 }
 
@@ -549,7 +537,11 @@ fn check_text(problems: &mut Vec<IsfProblem>, field: &str, value: &str, max: usi
     if trimmed.is_empty() {
         problems.push(problem(field, "This cannot be empty."));
     } else if trimmed.chars().count() > max {
-        problems.push(problem(field, format!("Use at most {max} characters.")));
+        problems.push(problem_with(
+            field,
+            "Use at most { $max } characters.",
+            &[("max", max.to_string())],
+        ));
     }
     if value
         .chars()
@@ -561,9 +553,10 @@ fn check_text(problems: &mut Vec<IsfProblem>, field: &str, value: &str, max: usi
 
 fn check_list(problems: &mut Vec<IsfProblem>, field: &str, items: &[String], max_chars: usize) {
     if items.len() > MAX_LIST_ITEMS {
-        problems.push(problem(
+        problems.push(problem_with(
             field,
-            format!("List at most {MAX_LIST_ITEMS} items."),
+            "List at most { $max } items.",
+            &[("max", MAX_LIST_ITEMS.to_string())],
         ));
     }
     for (i, item) in items.iter().enumerate() {
@@ -581,9 +574,10 @@ fn check_money(problems: &mut Vec<IsfProblem>, field: &str, value: Decimal) {
         ));
     }
     if decimals(value) > MAX_MONEY_DECIMALS {
-        problems.push(problem(
+        problems.push(problem_with(
             field,
-            format!("Use at most {MAX_MONEY_DECIMALS} decimal places."),
+            "Use at most { $places } decimal places.",
+            &[("places", MAX_MONEY_DECIMALS.to_string())],
         ));
     }
 }
@@ -598,9 +592,10 @@ fn check_quantity(problems: &mut Vec<IsfProblem>, field: &str, value: Decimal) {
         ));
     }
     if decimals(value) > MAX_QUANTITY_DECIMALS {
-        problems.push(problem(
+        problems.push(problem_with(
             field,
-            format!("Use at most {MAX_QUANTITY_DECIMALS} decimal places."),
+            "Use at most { $places } decimal places.",
+            &[("places", MAX_QUANTITY_DECIMALS.to_string())],
         ));
     }
 }
@@ -610,9 +605,10 @@ fn check_percent(problems: &mut Vec<IsfProblem>, field: &str, value: Decimal) {
         problems.push(problem(field, "Give a percentage between 0 and 100."));
     }
     if decimals(value) > MAX_PERCENT_DECIMALS {
-        problems.push(problem(
+        problems.push(problem_with(
             field,
-            format!("Use at most {MAX_PERCENT_DECIMALS} decimal places."),
+            "Use at most { $places } decimal places.",
+            &[("places", MAX_PERCENT_DECIMALS.to_string())],
         ));
     }
 }
@@ -712,15 +708,13 @@ impl IsfTemplateData {
         let code = code.trim().to_ascii_uppercase();
         let mut problems = Vec::new();
         let units = minor_units(&code);
-        if let Some(message) = currency_problem(&code) {
-            problems.push(problem("currency", message));
+        if let Some(currency_problem) = currency_problem(&code) {
+            problems.push(currency_problem);
         } else if let Some(newer) = Currency::from_code(&code).and_then(|c| c.is_superseded()) {
-            problems.push(problem(
+            problems.push(problem_with(
                 "currency",
-                format!(
-                    "{code} has been replaced by {}; use that instead.",
-                    newer.code()
-                ),
+                "{ $code } has been replaced by { $newer }; use that instead.",
+                &[("code", code.clone()), ("newer", newer.code().to_string())],
             ));
         }
         if let Some(rate) = exchange_rate {
@@ -733,9 +727,10 @@ impl IsfTemplateData {
                 problems.push(problem("exchange_rate", "This exchange rate is too large."));
             }
             if decimals(rate) > MAX_EXCHANGE_RATE_DECIMALS {
-                problems.push(problem(
+                problems.push(problem_with(
                     "exchange_rate",
-                    format!("Use at most {MAX_EXCHANGE_RATE_DECIMALS} decimal places."),
+                    "Use at most { $places } decimal places.",
+                    &[("places", MAX_EXCHANGE_RATE_DECIMALS.to_string())],
                 ));
             }
         }
@@ -791,8 +786,8 @@ impl IsfTemplateData {
         let mut problems = Vec::new();
         self.check_jurisdiction(&mut problems);
         let units = match currency_problem(&self.currency) {
-            Some(message) => {
-                problems.push(problem("currency", message));
+            Some(currency_problem) => {
+                problems.push(currency_problem);
                 None
             }
             None => minor_units(&self.currency),
@@ -841,12 +836,13 @@ impl IsfTemplateData {
         if self.budget_lines.is_empty() {
             problems.push(problem("budget_lines", "Add at least one budget line."));
         } else if self.budget_lines.len() > MAX_BUDGET_LINES {
-            problems.push(problem(
+            problems.push(problem_with(
                 "budget_lines",
-                format!(
-                    "Use at most {MAX_BUDGET_LINES} budget lines; this template has {}.",
-                    self.budget_lines.len()
-                ),
+                "Use at most { $max } budget lines; this template has { $count }.",
+                &[
+                    ("max", MAX_BUDGET_LINES.to_string()),
+                    ("count", self.budget_lines.len().to_string()),
+                ],
             ));
         }
         for (i, line) in self.budget_lines.iter().enumerate() {
@@ -867,9 +863,10 @@ impl IsfTemplateData {
                 }
                 for (name, value) in [("rate", line.rate), ("quantity", line.quantity)] {
                     if value.is_some() {
-                        problems.push(problem(
+                        problems.push(problem_with(
                             format!("{path}.{name}"),
-                            format!("A fixed line has an amount, not a {name}: remove the {name}, or choose a unit such as hour."),
+                            "A fixed line has an amount, not a { $field }: remove the { $field }, or choose a unit such as hour.",
+                            &[("field", name.to_string())],
                         ));
                     }
                 }
@@ -877,22 +874,25 @@ impl IsfTemplateData {
                 let unit = line.unit.as_str();
                 match line.rate {
                     Some(rate) => check_money(problems, &format!("{path}.rate"), rate),
-                    None => problems.push(problem(
+                    None => problems.push(problem_with(
                         format!("{path}.rate"),
-                        format!("A line priced per {unit} needs a rate."),
+                        "A line priced per { $unit } needs a rate.",
+                        &[("unit", unit.to_string())],
                     )),
                 }
                 match line.quantity {
                     Some(q) => check_quantity(problems, &format!("{path}.quantity"), q),
-                    None => problems.push(problem(
+                    None => problems.push(problem_with(
                         format!("{path}.quantity"),
-                        format!("A line priced per {unit} needs a quantity."),
+                        "A line priced per { $unit } needs a quantity.",
+                        &[("unit", unit.to_string())],
                     )),
                 }
                 if line.amount.is_some() {
-                    problems.push(problem(
+                    problems.push(problem_with(
                         format!("{path}.amount"),
-                        format!("A line priced per {unit} has a rate and a quantity, not an amount: remove the amount, or choose the unit \"fixed\"."),
+                        "A line priced per { $unit } has a rate and a quantity, not an amount: remove the amount, or choose the unit \"fixed\".",
+                        &[("unit", unit.to_string())],
                     ));
                 }
             }
@@ -1015,12 +1015,14 @@ impl IsfTemplateData {
             });
         }
         if is_negative(lines_total) {
-            return Err(vec![problem(
+            return Err(vec![problem_with(
                 "budget_lines",
-                format!(
-                    "The person's contributions are more than the costs: the lines come to {lines_total} {currency} per {}.",
-                    self.budget_period.label()
-                ),
+                "The person's contributions are more than the costs: the lines come to { $total } { $currency } per { $period }.",
+                &[
+                    ("total", lines_total.to_string()),
+                    ("currency", currency.to_string()),
+                    ("period", self.budget_period.label().to_string()),
+                ],
             )]);
         }
 
@@ -1036,11 +1038,14 @@ impl IsfTemplateData {
         let (total_exact, direct_support) = match fee.funded {
             FeeFunding::WithinBudget => {
                 if management_fee > lines_total {
-                    return Err(vec![problem(
+                    return Err(vec![problem_with(
                         "management_fee.value",
-                        format!(
-                            "The management fee ({management_fee} {currency}) is more than the whole budget ({lines_total} {currency}); nothing would be left for support."
-                        ),
+                        "The management fee ({ $fee } { $currency }) is more than the whole budget ({ $total } { $currency }); nothing would be left for support.",
+                        &[
+                            ("fee", management_fee.to_string()),
+                            ("currency", currency.to_string()),
+                            ("total", lines_total.to_string()),
+                        ],
                     )]);
                 }
                 (lines_total, lines_total - management_fee)

@@ -14,7 +14,7 @@ pub mod workflow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::{field_error, FieldError};
+use crate::accounts::{field_error, field_error_with, FieldError};
 use crate::db::DbError;
 use crate::taxonomy::{self, Taxonomy};
 
@@ -349,7 +349,11 @@ fn text_field(
         errors.push(field_error(field, "This cannot be empty."));
     }
     if value.chars().count() > max {
-        errors.push(field_error(field, format!("Use at most {max} characters.")));
+        errors.push(field_error_with(
+            field,
+            "Use at most { $max } characters.",
+            &[("max", max.to_string())],
+        ));
     }
     if value
         .chars()
@@ -373,12 +377,10 @@ fn vocabulary_field(
         .map(String::as_str)
         .collect();
     if !unknown.is_empty() {
-        errors.push(field_error(
+        errors.push(field_error_with(
             field,
-            format!(
-                "Unknown choice: {}. Pick from the list.",
-                unknown.join(", ")
-            ),
+            "Unknown choice: { $values }. Pick from the list.",
+            &[("values", unknown.join(", "))],
         ));
     }
     values
@@ -397,12 +399,10 @@ fn choice_list(
         .map(String::as_str)
         .collect();
     if !unknown.is_empty() {
-        errors.push(field_error(
+        errors.push(field_error_with(
             field,
-            format!(
-                "Unknown choice: {}. Pick from the list.",
-                unknown.join(", ")
-            ),
+            "Unknown choice: { $values }. Pick from the list.",
+            &[("values", unknown.join(", "))],
         ));
     }
     values
@@ -412,7 +412,7 @@ fn country_field(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Stri
     match crate::organisations::parse_country(value) {
         Ok(code) => code,
         Err(e) => {
-            errors.push(field_error(field, e.message));
+            errors.push(e.for_field(field));
             String::new()
         }
     }
@@ -493,9 +493,10 @@ impl ContentInput {
                 for (field, year) in [("year_from", d.year_from), ("year_to", d.year_to)] {
                     if let Some(y) = year {
                         if !(1950..=this_year).contains(&y) {
-                            errors.push(field_error(
+                            errors.push(field_error_with(
                                 field,
-                                format!("Give a year between 1950 and {this_year}."),
+                                "Give a year between 1950 and { $year }.",
+                                &[("year", this_year.to_string())],
                             ));
                         }
                     }
@@ -596,9 +597,7 @@ impl ContentInput {
                 })
             }
             Details::Isf(data) => {
-                for problem in data.validate() {
-                    errors.push(field_error(problem.field, problem.message));
-                }
+                errors.extend(data.validate());
                 let code = data
                     .jurisdiction
                     .subdivision

@@ -735,11 +735,7 @@ pub fn adapt(
             if errors.is_empty() {
                 match data.with_currency(&code.to_uppercase(), rate) {
                     Ok(converted) => **data = converted,
-                    Err(problems) => errors.extend(
-                        problems
-                            .into_iter()
-                            .map(|p| field_error(p.field, p.message)),
-                    ),
+                    Err(problems) => errors.extend(problems),
                 }
             }
         }
@@ -758,7 +754,7 @@ pub fn adapt(
                     data.jurisdiction.country = country;
                     data.jurisdiction.subdivision = subdivision;
                 }
-                Err(e) => errors.push(field_error("country", e.message)),
+                Err(e) => errors.push(e.for_field("country")),
             }
         }
         if let Some(scheme) = options

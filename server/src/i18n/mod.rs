@@ -277,6 +277,72 @@ pub fn lookup(lang: &str, id: &str) -> Option<String> {
         })
 }
 
+/// The catalogue id of a message the code writes in English (a validation error, an error
+/// page), gettext-style: `msg-` and the text's words, so the English text stays beside
+/// the code that decides it and `messages.ftl` holds it under this id in every language.
+/// A test finds each such text in the code and checks the English catalogue has it.
+pub fn english_message_id(english: &str) -> String {
+    let mut id = String::from("msg");
+    for word in english
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if id.len() + word.len() + 1 > MAX_ENGLISH_ID_CHARS {
+            break;
+        }
+        id.push('-');
+        id.push_str(&word.to_ascii_lowercase());
+    }
+    id
+}
+
+/// The message `id` in `lang` only (no fallback), with string arguments.
+pub fn lookup_with(lang: &str, id: &str, args: &BTreeMap<String, String>) -> Option<String> {
+    let mut fluent = FluentArgs::new();
+    for (name, value) in args {
+        fluent.set(name.clone(), FluentValue::from(value.clone()));
+    }
+    Catalogues::get()
+        .catalogue(lang)
+        .and_then(|c| c.format(id, Some(&fluent)))
+}
+
+/// Long enough to tell the messages apart, short enough to read in a catalogue.
+const MAX_ENGLISH_ID_CHARS: usize = 72;
+
+/// A message the code wrote in English (`pattern`, with `{ $name }` placeables), in
+/// `lang`: from the catalogues when they hold it, else the English text itself.
+pub fn english_in(lang: &str, pattern: &str, args: &BTreeMap<String, String>) -> String {
+    let id = english_message_id(pattern);
+    let fluent_args = {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(name.clone(), FluentValue::from(value.clone()));
+        }
+        fluent
+    };
+    let catalogues = Catalogues::get();
+    catalogues
+        .catalogue(lang)
+        .and_then(|c| c.format(&id, Some(&fluent_args)))
+        .or_else(|| {
+            catalogues
+                .catalogue(DEFAULT_LANGUAGE)
+                .and_then(|c| c.format(&id, Some(&fluent_args)))
+        })
+        .unwrap_or_else(|| fill(pattern, args))
+}
+
+/// `pattern` with each `{ $name }` replaced by its value: English text the catalogues do
+/// not hold (a message made at run time) still reads right.
+fn fill(pattern: &str, args: &BTreeMap<String, String>) -> String {
+    let mut text = pattern.to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{ ${name} }}"), value);
+    }
+    text
+}
+
 /// The message id of a fixed choice's label (`choices.ftl`): `choice-<group>-<value>`, with
 /// characters Fluent ids cannot hold (`.`, `_`) as hyphens.
 pub fn choice_message_id(group: &str, value: &str) -> String {

@@ -7,22 +7,22 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{field_error, FieldError, User};
+use crate::accounts::{field_error, field_error_with, FieldError, User};
 use crate::db::schema::{organisation_members, organisation_terms, organisations, users};
 use crate::db::{self, DbConn, DbError};
 use crate::taxonomy::{self, Taxonomy};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrganisationError {
-    #[error("the form has mistakes")]
+    #[error("Some fields need changing.")]
     Invalid(Vec<FieldError>),
-    #[error("an organisation with that handle already exists")]
+    #[error("Another organisation already uses this handle. Choose another.")]
     HandleTaken,
-    #[error("no such organisation")]
+    #[error("There is no such organisation.")]
     NotFound,
-    #[error("no such account")]
+    #[error("There is no such account.")]
     UnknownUser,
-    #[error("you are not an editor of this organisation")]
+    #[error("Only editors of this organisation can do this.")]
     Forbidden,
     #[error(transparent)]
     Db(#[from] DbError),
@@ -254,12 +254,10 @@ fn check_terms(
         .cloned()
         .collect();
     if !unknown.is_empty() {
-        errors.push(field_error(
+        errors.push(field_error_with(
             field,
-            format!(
-                "Unknown choice: {}. Pick from the list.",
-                unknown.join(", ")
-            ),
+            "Unknown choice: { $values }. Pick from the list.",
+            &[("values", unknown.join(", "))],
         ));
     }
     values
@@ -268,7 +266,11 @@ fn check_terms(
 fn limited(errors: &mut Vec<FieldError>, field: &'static str, text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() > max {
-        errors.push(field_error(field, format!("Use at most {max} characters.")));
+        errors.push(field_error_with(
+            field,
+            "Use at most { $max } characters.",
+            &[("max", max.to_string())],
+        ));
     }
     if text
         .chars()
@@ -303,9 +305,10 @@ impl ProfileInput {
             match parse_language(&raw) {
                 Some(tag) if !languages.contains(&tag) => languages.push(tag),
                 Some(_) => {}
-                None => errors.push(field_error(
+                None => errors.push(field_error_with(
                     "languages",
-                    format!("'{raw}' is not a language code. Use codes such as en, fi or fr-CA."),
+                    "'{ $value }' is not a language code. Use codes such as en, fi or fr-CA.",
+                    &[("value", raw.clone())],
                 )),
             }
         }
@@ -350,7 +353,7 @@ impl ProfileInput {
             .filter(|s| !s.is_empty())
         {
             Some(raw) => crate::accounts::parse_email(raw)
-                .map_err(|e| errors.push(field_error("contact_email", e.message)))
+                .map_err(|e| errors.push(e.for_field("contact_email")))
                 .ok(),
             None => None,
         };

@@ -273,12 +273,9 @@ impl SearchQuery {
     }
 }
 
-/// A problem with one query parameter, for a clear 400 or a message beside the search box.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamError {
-    pub param: String,
-    pub message: String,
-}
+/// A problem with one query parameter (the field is the parameter's name), for a clear
+/// 400 or a message beside the search box.
+pub type ParamError = crate::accounts::FieldError;
 
 impl SearchQuery {
     /// Reads the parameters of `GET /search` and `GET /api/v1/search`: `q`, one parameter per
@@ -289,12 +286,8 @@ impl SearchQuery {
     ) -> Result<SearchQuery, Vec<ParamError>> {
         let mut query = SearchQuery::new("");
         let mut errors = Vec::new();
-        let mut error = |param: &str, message: String| {
-            errors.push(ParamError {
-                param: param.to_string(),
-                message,
-            })
-        };
+        let mut error = |error: ParamError| errors.push(error);
+        use crate::accounts::{field_error, field_error_with};
         for (name, raw) in params {
             let value = raw.trim();
             match name {
@@ -303,18 +296,19 @@ impl SearchQuery {
                 "q" => query.text = raw.trim_start().to_string(),
                 "sort" => match Sort::parse(value) {
                     Some(sort) => query.sort = sort,
-                    None => error("sort", "Sort by relevance or date.".into()),
+                    None => error(field_error("sort", "Sort by relevance or date.")),
                 },
                 "page" => match value.parse::<usize>() {
                     Ok(page) if page >= 1 => query.page = page,
-                    _ => error("page", "The page is a whole number from 1.".into()),
+                    _ => error(field_error("page", "The page is a whole number from 1.")),
                 },
                 "per_page" => match value.parse::<usize>() {
                     Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => query.per_page = n,
-                    _ => error(
+                    _ => error(field_error_with(
                         "per_page",
-                        format!("Results per page: a whole number from 1 to {MAX_PER_PAGE}."),
-                    ),
+                        "Results per page: a whole number from 1 to { $max }.",
+                        &[("max", MAX_PER_PAGE.to_string())],
+                    )),
                 },
                 other => {
                     let Some(facet) = Facet::parse(other) else {
@@ -322,16 +316,15 @@ impl SearchQuery {
                     };
                     for value in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
                         if facet == Facet::Type && DocType::parse(value).is_none() {
-                            error(
+                            error(field_error_with(
                                 "type",
-                                format!(
-                                    "Unknown type {value:?}: use case_story, isf_template, practice_guide or organisation."
-                                ),
-                            );
+                                "Unknown type \"{ $value }\": use case_story, isf_template, practice_guide or organisation.",
+                                &[("value", value.to_string())],
+                            ));
                             continue;
                         }
                         if value.chars().count() > 200 {
-                            error(other, "That value is too long.".into());
+                            error(field_error(other, "That value is too long."));
                             continue;
                         }
                         // Codes as the index stores them: `gb` is GB, `en-GB` is en.
@@ -350,13 +343,14 @@ impl SearchQuery {
             }
         }
         if query.text.chars().count() > 500 {
-            error("q", "Use at most 500 characters in a search.".into());
+            error(field_error("q", "Use at most 500 characters in a search."));
         }
         if (query.page - 1).saturating_mul(query.per_page) >= MAX_RESULT_WINDOW {
-            error(
+            error(field_error_with(
                 "page",
-                format!("Only the first {MAX_RESULT_WINDOW} results can be paged through: add words or filters."),
-            );
+                "Only the first { $max } results can be paged through: add words or filters.",
+                &[("max", MAX_RESULT_WINDOW.to_string())],
+            ));
         }
         if errors.is_empty() {
             Ok(query)

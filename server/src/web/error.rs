@@ -4,6 +4,8 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::accounts::{AccountError, FieldError};
@@ -67,6 +69,18 @@ impl AppError {
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message as English text with `{ $name }` placeables, and their values, so a
+    /// page can show it in the visitor's language (see `i18n::english_in`).
+    pub fn message_pattern(&self) -> (String, BTreeMap<String, String>) {
+        match self {
+            AppError::TooLarge { limit } => (
+                "The request is too large. The limit is { $limit } bytes.".to_string(),
+                BTreeMap::from([("limit".to_string(), limit.to_string())]),
+            ),
+            other => (other.to_string(), BTreeMap::new()),
         }
     }
 
@@ -222,15 +236,44 @@ impl ResponseError for PageError {
                 .insert_header((header::LOCATION, "/login"))
                 .finish();
         }
-        let details: Vec<String> = match &self.0 {
-            AppError::Invalid(fields) => fields.iter().map(|f| f.message.clone()).collect(),
-            _ => Vec::new(),
+        let (message, message_args) = self.0.message_pattern();
+        let page = ErrorPage {
+            status: self.0.status(),
+            message,
+            message_args,
+            details: match &self.0 {
+                AppError::Invalid(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
         };
-        let body =
-            super::templates::render_error_page(self.0.status(), &self.0.to_string(), &details);
-        HttpResponse::build(self.0.status())
+        page.response(crate::i18n::DEFAULT_LANGUAGE)
+    }
+}
+
+/// An error page, kept on its response so the `error_page_language` middleware, which can
+/// see the request, can show it again in the visitor's language.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    /// English, with `{ $name }` placeables.
+    pub message: String,
+    pub message_args: BTreeMap<String, String>,
+    pub details: Vec<FieldError>,
+}
+
+impl ErrorPage {
+    pub fn response(&self, lang: &str) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status)
             .content_type("text/html; charset=utf-8")
-            .body(body)
+            .body(self.render(lang));
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+
+    pub fn render(&self, lang: &str) -> String {
+        let message = crate::i18n::english_in(lang, &self.message, &self.message_args);
+        let details: Vec<String> = self.details.iter().map(|d| d.message_in(lang)).collect();
+        super::templates::render_error_page(self.status, lang, &message, &details)
     }
 }
 

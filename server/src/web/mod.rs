@@ -12,12 +12,12 @@ pub mod templates;
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders, Next};
-use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use actix_web::{web, App, FromRequest, HttpMessage, HttpResponse, HttpServer};
 use serde_json::json;
 use tracing_actix_web::{RequestId, TracingLogger};
 
@@ -99,6 +99,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                     federation.clone(),
                 ))
                 .wrap(actix_web::middleware::from_fn(csrf_cookie))
+                .wrap(actix_web::middleware::from_fn(error_page_language))
                 .wrap(actix_web::middleware::from_fn(request_id_header))
                 .wrap(
                     DefaultHeaders::new()
@@ -158,6 +159,37 @@ async fn csrf_cookie(
         }
     }
     Ok(response)
+}
+
+/// Error pages are made where an error becomes a response, which cannot see the request;
+/// this shows them again in the visitor's language (their account's, their cookie's or
+/// their browser's).
+async fn error_page_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(req).await?.map_into_boxed_body();
+    let Some(page) = response
+        .response()
+        .extensions()
+        .get::<error::ErrorPage>()
+        .cloned()
+    else {
+        return Ok(response);
+    };
+    let user = auth::MaybeUser::extract(response.request())
+        .await
+        .ok()
+        .and_then(|maybe| maybe.0);
+    let lang = pages::interface_language(response.request(), user.as_ref());
+    if lang == crate::i18n::DEFAULT_LANGUAGE {
+        return Ok(response);
+    }
+    let body = page.render(&lang);
+    Ok(response.map_body(|head, _| {
+        head.headers_mut().remove(header::CONTENT_LENGTH);
+        BoxBody::new(body)
+    }))
 }
 
 /// Returns the request id `tracing-actix-web` put on the log lines, so a member's
@@ -224,13 +256,13 @@ fn not_found_response(path: &str) -> HttpResponse {
         HttpResponse::NotFound()
             .json(json!({"error": "not_found", "message": "There is no such API endpoint."}))
     } else {
-        HttpResponse::NotFound()
-            .content_type("text/html; charset=utf-8")
-            .body(templates::render_error_page(
-                actix_web::http::StatusCode::NOT_FOUND,
-                &AppError::NotFound.to_string(),
-                &[],
-            ))
+        error::ErrorPage {
+            status: actix_web::http::StatusCode::NOT_FOUND,
+            message: AppError::NotFound.to_string(),
+            message_args: Default::default(),
+            details: Vec::new(),
+        }
+        .response(crate::i18n::DEFAULT_LANGUAGE)
     }
 }
 

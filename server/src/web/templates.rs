@@ -83,6 +83,43 @@ fn environment() -> &'static Environment<'static> {
                 }
             },
         );
+        env.add_function("error_text", |state: &State, error: Value| {
+            // A FieldError: its message in the page's language, else its English text.
+            let text = |name: &str| {
+                error
+                    .get_attr(name)
+                    .ok()
+                    .filter(|v| !v.is_undefined() && !v.is_none())
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+            };
+            let english = text("message").unwrap_or_default();
+            let lang = template_language(state);
+            if lang == crate::i18n::DEFAULT_LANGUAGE {
+                return english;
+            }
+            let id = text("message_id").unwrap_or_default();
+            let mut args = std::collections::BTreeMap::new();
+            if let Ok(values) = error.get_attr("message_args") {
+                if let Ok(names) = values.try_iter() {
+                    for name in names {
+                        if let Ok(value) = values.get_item(&name) {
+                            args.insert(
+                                name.to_string(),
+                                value
+                                    .as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| value.to_string()),
+                            );
+                        }
+                    }
+                }
+            }
+            crate::i18n::lookup_with(&lang, &id, &args).unwrap_or(english)
+        });
         env.add_function("t", translate);
         env.add_function("t_html", translate_html);
         env.add_filter("date", |value: String| {
@@ -215,13 +252,17 @@ pub fn render(template: &str, ctx: Value) -> Result<String, AppError> {
 }
 
 /// The error page cannot fail: if the template breaks, a bare page is returned.
-pub fn render_error_page(status: StatusCode, message: &str, details: &[String]) -> String {
+pub fn render_error_page(
+    status: StatusCode,
+    lang: &str,
+    message: &str,
+    details: &[String],
+) -> String {
     let ctx = context! {
         status => status.as_u16(),
-        reason => status.canonical_reason().unwrap_or("Error"),
         message => message,
         details => details,
-        page => context! { instance_name => "Mutual", lang => crate::i18n::DEFAULT_LANGUAGE },
+        page => context! { instance_name => "Mutual", lang => lang },
     };
     render("error.html", ctx).unwrap_or_else(|_| {
         format!(

@@ -42,6 +42,19 @@ signup-done-ready = Your account is ready.
 ## Error page
 
 error-home-link = Go to the home page
+# The heading of an error page, by HTTP status.
+http-status = { $status ->
+        [400] We could not use that request
+        [401] Please log in
+        [403] You cannot do this
+        [404] Page not found
+        [409] This already exists
+        [413] This is too large
+        [422] Some things need changing
+        [429] Too many tries
+        [500] Something went wrong
+       *[other] Error { $status }
+    }
 
 ## Sign up
 

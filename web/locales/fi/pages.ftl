@@ -42,6 +42,19 @@ signup-done-ready = Tilisi on valmis.
 ## Error page
 
 error-home-link = Siirry etusivulle
+# Virhesivun otsikko HTTP-tilan mukaan.
+http-status = { $status ->
+        [400] Pyyntöä ei voitu käyttää
+        [401] Kirjaudu sisään
+        [403] Et voi tehdä tätä
+        [404] Sivua ei löydy
+        [409] Tämä on jo olemassa
+        [413] Tämä on liian suuri
+        [422] Joitakin asioita pitää korjata
+        [429] Liian monta yritystä
+        [500] Jokin meni vikaan
+       *[other] Virhe { $status }
+    }
 
 ## Sign up
 

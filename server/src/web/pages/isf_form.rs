@@ -6,7 +6,7 @@ use minijinja::{context, Value};
 use rust_decimal::Decimal;
 
 use super::content::ContentForm;
-use crate::accounts::{field_error, FieldError};
+use crate::accounts::{field_error, field_error_with, FieldError};
 use crate::content::isf::{
     BudgetLine, BudgetPeriod, FeeBasis, FeeFunding, Flexibility, IsfTemplateData, Jurisdiction,
     LineKind, ManagementFee, Reporting, Review, Termination, Unit,
@@ -144,9 +144,10 @@ fn decimal(errors: &mut Vec<FieldError>, field: String, raw: &str) -> Option<Dec
     match normalised.parse::<Decimal>() {
         Ok(value) => Some(value),
         Err(_) => {
-            errors.push(field_error(
+            errors.push(field_error_with(
                 field,
-                format!("'{raw}' is not a number. Write it like 21.50."),
+                "'{ $value }' is not a number. Write it like 21.50.",
+                &[("value", raw.to_string())],
             ));
             None
         }

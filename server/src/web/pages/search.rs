@@ -167,10 +167,7 @@ pub async fn search(
     let (query, problems) =
         match SearchQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
             Ok(query) => (query, Vec::new()),
-            Err(errors) => (
-                SearchQuery::new(""),
-                errors.into_iter().map(|e| e.message).collect(),
-            ),
+            Err(errors) => (SearchQuery::new(""), errors),
         };
     let results = state.search.search(&query).await?;
     let context = page(&req, &state, user.0.as_ref());
