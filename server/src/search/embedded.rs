@@ -33,7 +33,6 @@ use tantivy::{
 };
 
 use super::facet_bits::{FacetCache, FacetCountCollector};
-use super::pairs::{self, PairTokenizer};
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
 use super::{
@@ -54,7 +53,7 @@ const LONGEST_WORD: usize = 40;
 const SNIPPET_CHARS: usize = 200;
 /// Bumped whenever the schema or the analyzers change: an index built with another version
 /// is rebuilt from the database at start-up rather than searched wrongly.
-const SCHEMA_VERSION: &str = "3";
+const SCHEMA_VERSION: &str = "2";
 
 fn stemmer_language(lang: &str) -> Option<Language> {
     Some(match lang {
@@ -70,12 +69,6 @@ fn stemmer_language(lang: &str) -> Option<Language> {
         "nl" => Language::Dutch,
         _ => return None,
     })
-}
-
-/// Words as the index and the queries split them: lower case, accents folded.
-#[cfg(test)]
-pub(super) fn folded_words() -> TextAnalyzer {
-    folded_analyzer()
 }
 
 fn folded_analyzer() -> TextAnalyzer {
@@ -105,8 +98,6 @@ struct Fields {
     stored: Field,
     all: Field,
     title: Field,
-    /// Buckets of adjacent word pairs (see `pairs.rs`), to narrow phrase searches.
-    pairs: Field,
     stemmed: Vec<(&'static str, Field)>,
     facets: Field,
     published: Field,
@@ -130,14 +121,6 @@ fn schema() -> (Schema, Fields) {
     };
     let all = builder.add_text_field("all", text("mutual_folded", true));
     let title = builder.add_text_field("title", text("mutual_folded", false));
-    let pairs = builder.add_text_field(
-        "pairs",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("mutual_pairs")
-                .set_index_option(IndexRecordOption::Basic),
-        ),
-    );
     let stemmed = STEMMED_LANGUAGES
         .iter()
         .map(|lang| {
@@ -158,7 +141,6 @@ fn schema() -> (Schema, Fields) {
             stored,
             all,
             title,
-            pairs,
             stemmed,
             facets,
             published,
@@ -285,10 +267,6 @@ impl EmbeddedEngine {
         index
             .tokenizers()
             .register("mutual_folded", folded_analyzer());
-        index.tokenizers().register(
-            "mutual_pairs",
-            TextAnalyzer::from(PairTokenizer::new(folded_analyzer())),
-        );
         for lang in STEMMED_LANGUAGES {
             if let Some(language) = stemmer_language(lang) {
                 index
@@ -378,15 +356,14 @@ impl Inner {
         out.add_text(f.id, &doc.id);
         out.add_text(f.stored, serde_json::to_string(doc).map_err(index_error)?);
         out.add_text(f.title, &doc.title);
-        // Searching an organisation's name finds what it published (as Meilisearch does).
-        let all = [&doc.title, &doc.summary, &doc.body]
-            .into_iter()
-            .chain(&doc.tags)
-            .chain([&doc.organisation_name]);
-        for text in all {
+        for text in [&doc.title, &doc.summary, &doc.body] {
             out.add_text(f.all, text);
-            out.add_text(f.pairs, text);
         }
+        for tag in &doc.tags {
+            out.add_text(f.all, tag);
+        }
+        // Searching an organisation's name finds what it published (as Meilisearch does).
+        out.add_text(f.all, &doc.organisation_name);
         if let Some((_, field)) = f.stemmed.iter().find(|(lang, _)| *lang == doc.lang) {
             for text in [&doc.title, &doc.summary, &doc.body] {
                 out.add_text(*field, text);
@@ -525,13 +502,10 @@ impl Inner {
             }
         }
         for phrase in &parsed.phrases {
-            let words: Vec<String> = phrase
+            let terms: Vec<Term> = phrase
                 .iter()
                 .filter_map(|w| token_of(&mut analyzers.folded, w))
-                .collect();
-            let terms: Vec<Term> = words
-                .iter()
-                .map(|t| Term::from_field_text(self.fields.all, t))
+                .map(|t| Term::from_field_text(self.fields.all, &t))
                 .collect();
             match terms.len() {
                 0 => {}
@@ -550,23 +524,8 @@ impl Inner {
                             IndexRecordOption::WithFreqs,
                         )));
                     }
-                    // Only documents whose pair buckets hold every pair of the phrase can
-                    // match: those short lists lead, and positions are read in them alone.
-                    let mut must: Vec<(Occur, Box<dyn Query>)> = words
-                        .windows(2)
-                        .map(|pair| {
-                            let bucket = pairs::bucket(&pair[0], &pair[1]);
-                            let term = Term::from_field_text(self.fields.pairs, &bucket);
-                            (
-                                Occur::Must,
-                                Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-                                    as Box<dyn Query>,
-                            )
-                        })
-                        .collect();
-                    must.push((Occur::Must, Box::new(PhraseQuery::new(terms))));
                     required.push(Box::new(ConstScoreQuery::new(
-                        Box::new(BooleanQuery::new(must)),
+                        Box::new(PhraseQuery::new(terms)),
                         1.0,
                     )));
                 }

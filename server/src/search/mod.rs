@@ -13,7 +13,6 @@ pub mod documents;
 pub mod embedded;
 mod facet_bits;
 pub mod meili;
-mod pairs;
 pub mod pending;
 pub mod query;
 mod snippets;
