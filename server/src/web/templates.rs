@@ -83,42 +83,13 @@ fn environment() -> &'static Environment<'static> {
                 }
             },
         );
-        env.add_function("error_text", |state: &State, error: Value| {
-            // A FieldError: its message in the page's language, else its English text.
-            let text = |name: &str| {
-                error
-                    .get_attr(name)
-                    .ok()
-                    .filter(|v| !v.is_undefined() && !v.is_none())
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| v.to_string())
-                    })
-            };
-            let english = text("message").unwrap_or_default();
-            let lang = template_language(state);
-            if lang == crate::i18n::DEFAULT_LANGUAGE {
-                return english;
-            }
-            let id = text("message_id").unwrap_or_default();
-            let mut args = std::collections::BTreeMap::new();
-            if let Ok(values) = error.get_attr("message_args") {
-                if let Ok(names) = values.try_iter() {
-                    for name in names {
-                        if let Ok(value) = values.get_item(&name) {
-                            args.insert(
-                                name.to_string(),
-                                value
-                                    .as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| value.to_string()),
-                            );
-                        }
-                    }
-                }
-            }
-            crate::i18n::lookup_with(&lang, &id, &args).unwrap_or(english)
+        env.add_function("error_text", error_text);
+        env.add_function("errors_text", |state: &State, errors: Value| {
+            let texts: Vec<String> = errors
+                .try_iter()
+                .map(|items| items.map(|e| error_text(state, e)).collect())
+                .unwrap_or_default();
+            texts.join(" ")
         });
         env.add_function("t", translate);
         env.add_function("t_html", translate_html);
@@ -127,6 +98,42 @@ fn environment() -> &'static Environment<'static> {
         });
         env
     })
+}
+
+/// `{{ error_text(e) }}`: a FieldError's message in the page's language, else its English.
+fn error_text(state: &State, error: Value) -> String {
+    let text = |name: &str| {
+        error
+            .get_attr(name)
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_none())
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+    };
+    let english = text("message").unwrap_or_default();
+    let lang = template_language(state);
+    if lang == crate::i18n::DEFAULT_LANGUAGE {
+        return english;
+    }
+    let id = text("message_id").unwrap_or_default();
+    let mut args = std::collections::BTreeMap::new();
+    if let Ok(values) = error.get_attr("message_args") {
+        if let Ok(names) = values.try_iter() {
+            for name in names {
+                if let Ok(value) = values.get_item(&name) {
+                    let value = value
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| value.to_string());
+                    args.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
+    crate::i18n::lookup_with(&lang, &id, &args).unwrap_or(english)
 }
 
 /// The interface language a template renders in: `ui_lang` when the caller names one (an

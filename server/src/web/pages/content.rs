@@ -95,7 +95,7 @@ struct ItemView {
     topics: Vec<String>,
     details: serde_json::Value,
     figures: Option<serde_json::Value>,
-    figure_problems: Vec<String>,
+    figure_problems: Vec<FieldError>,
     derived_from: Option<content::Attribution>,
     organisation_handle: String,
     organisation_name: String,
@@ -109,7 +109,7 @@ fn item_view(state: &AppState, item: &ContentItem) -> ItemView {
     let (figures, figure_problems) = match &item.details {
         Details::Isf(data) => match data.compute() {
             Ok(f) => (serde_json::to_value(f).ok(), Vec::new()),
-            Err(problems) => (None, problems.into_iter().map(|p| p.message).collect()),
+            Err(problems) => (None, problems),
         },
         _ => (None, Vec::new()),
     };
