@@ -1,5 +1,7 @@
 //! Organisation pages: the directory, the public profile, and the create and edit forms.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use minijinja::{context, Value};
@@ -265,6 +267,25 @@ fn render_form(
 /// Countries for the select box, by name; the UK nations are listed as their own entries
 /// because networks there are organised by nation.
 pub fn countries(lang: &str) -> Vec<Value> {
+    // Every form and listing offers the list: name and sort it once per language.
+    static BY_LANGUAGE: std::sync::OnceLock<BTreeMap<String, Vec<(String, String)>>> =
+        std::sync::OnceLock::new();
+    let lists = BY_LANGUAGE.get_or_init(|| {
+        crate::i18n::Catalogues::get()
+            .languages()
+            .map(|lang| (lang.to_string(), country_list(lang)))
+            .collect()
+    });
+    let list = match lists.get(lang) {
+        Some(list) => std::borrow::Cow::Borrowed(list),
+        None => std::borrow::Cow::Owned(country_list(lang)),
+    };
+    list.iter()
+        .map(|(code, name)| context! { code => code, name => name })
+        .collect()
+}
+
+fn country_list(lang: &str) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = rust_iso3166::ALL
         .iter()
         .map(|c| {
@@ -287,9 +308,7 @@ pub fn countries(lang: &str) -> Vec<Value> {
     }
     // Code-point order puts Å, Ä and Ö after Z, as Finnish and Swedish readers expect.
     list.sort_by(|a, b| a.1.cmp(&b.1));
-    list.into_iter()
-        .map(|(code, name)| context! { code => code, name => name })
-        .collect()
+    list
 }
 
 pub async fn new_form(
