@@ -208,13 +208,45 @@ fn templates_hold_no_interface_text_of_their_own() {
 }
 
 async fn home_in(app: &TestApp, accept_language: Option<&str>) -> String {
-    let mut request = app.client.get(app.url("/"));
-    if let Some(value) = accept_language {
-        request = request.header("accept-language", value);
-    }
-    let response = request.send().await.expect("GET /");
+    let response = match accept_language {
+        Some(value) => get_in(app, "/", value).await,
+        None => app.get("/").await,
+    };
     assert_eq!(response.status().as_u16(), 200);
     response.text().await.expect("body")
+}
+
+/// A page as a browser asking for `accept_language` gets it.
+async fn get_in(app: &TestApp, path: &str, accept_language: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .expect("GET")
+}
+
+/// A form posted (with its CSRF token) by a browser asking for `accept_language`: the
+/// status and the page that comes back.
+async fn post_form_in(
+    app: &TestApp,
+    path: &str,
+    accept_language: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let token = app.csrf().await;
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    let response = app
+        .client
+        .post(app.url(path))
+        .header("accept-language", accept_language)
+        .form(&all)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
 }
 
 fn message(lang: &str, id: &str) -> String {
@@ -365,23 +397,18 @@ fn no_template_names_a_variable_t() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imported_macros_use_the_page_language() {
     let app = spawn_app(Backend::Sqlite).await;
-    let token = app.csrf().await;
-    let response = app
-        .client
-        .post(app.url("/signup"))
-        .header("accept-language", "fi")
-        .form(&[
-            ("csrf_token", token.as_str()),
+    let (status, html) = post_form_in(
+        &app,
+        "/signup",
+        "fi",
+        &[
             ("username", ""),
             ("email", ""),
             ("display_name", ""),
             ("password", ""),
-        ])
-        .send()
-        .await
-        .expect("POST /signup");
-    let status = response.status().as_u16();
-    let html = response.text().await.expect("body");
+        ],
+    )
+    .await;
     assert!(html.contains("<html lang=\"fi\">"), "{status}: {html}");
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("count", 3);
@@ -443,14 +470,11 @@ fn every_term_country_and_choice_has_a_label_in_the_catalogues() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn topics_countries_and_choices_show_in_the_interface_language() {
     let app = spawn_app(Backend::Sqlite).await;
-    let get_in = |path: &str| {
-        let request = app
-            .client
-            .get(app.url(path))
-            .header("accept-language", "fi");
+    let finnish_page = |path: &'static str| {
+        let app = &app;
         async move {
-            let response = request.send().await.expect("GET");
-            assert_eq!(response.status().as_u16(), 200);
+            let response = get_in(app, path, "fi").await;
+            assert_eq!(response.status().as_u16(), 200, "{path}");
             response.text().await.expect("body")
         }
     };
@@ -467,7 +491,7 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
         );
     };
 
-    let search = get_in("/search?topic=personnel").await;
+    let search = finnish_page("/search?topic=personnel").await;
     shows_in_finnish("the search page", &search, "topic-personnel", "Personnel");
 
     app.create_organisation(
@@ -477,7 +501,7 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
     )
     .await;
     app.log_in("kaisa").await;
-    let org_form = get_in("/organisations/new").await;
+    let org_form = finnish_page("/organisations/new").await;
     shows_in_finnish("the organisation form", &org_form, "country-FI", "Finland");
     shows_in_finnish(
         "the organisation form",
@@ -498,7 +522,7 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
         )),
         "the UK nations named with their state in Finnish"
     );
-    let organisation = get_in("/organisations/kotipolku").await;
+    let organisation = finnish_page("/organisations/kotipolku").await;
     shows_in_finnish(
         "the organisation page",
         &organisation,
@@ -506,7 +530,7 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
         "Finland",
     );
 
-    let story_form = get_in("/organisations/kotipolku/stories/new").await;
+    let story_form = finnish_page("/organisations/kotipolku/stories/new").await;
     shows_in_finnish(
         "the story form",
         &story_form,
@@ -519,14 +543,14 @@ async fn topics_countries_and_choices_show_in_the_interface_language() {
         "practice-matching-staff",
         "Matching staff to people",
     );
-    let guide_form = get_in("/organisations/kotipolku/guides/new").await;
+    let guide_form = finnish_page("/organisations/kotipolku/guides/new").await;
     shows_in_finnish(
         "the guide form",
         &guide_form,
         "choice-stage-delivery",
         "Delivering support",
     );
-    let isf_form = get_in("/organisations/kotipolku/isf-templates/new").await;
+    let isf_form = finnish_page("/organisations/kotipolku/isf-templates/new").await;
     shows_in_finnish("the ISF form", &isf_form, "choice-unit-night", "per night");
     shows_in_finnish(
         "the ISF form",
@@ -716,21 +740,17 @@ fn every_english_message_in_the_code_is_in_the_catalogues() {
 async fn form_errors_and_error_pages_show_in_the_interface_language() {
     let app = spawn_app(Backend::Sqlite).await;
     // Sign-up with a password too short: the field's error, in the page's language.
-    let token = app.csrf().await;
-    let response = app
-        .client
-        .post(app.url("/signup"))
-        .header("accept-language", "fi")
-        .form(&[
-            ("csrf_token", token.as_str()),
+    let (_, html) = post_form_in(
+        &app,
+        "/signup",
+        "fi",
+        &[
             ("username", "kaisa"),
             ("email", "kaisa@example.org"),
             ("password", "short"),
-        ])
-        .send()
-        .await
-        .expect("POST /signup");
-    let html = response.text().await.expect("body");
+        ],
+    )
+    .await;
     let min = mutual::accounts::MIN_PASSWORD_CHARS.to_string();
     let english = format!("Use at least {min} characters. A few words together work well.");
     let finnish = mutual::i18n::english_in(
@@ -746,13 +766,7 @@ async fn form_errors_and_error_pages_show_in_the_interface_language() {
     assert!(!html.contains(&english), "not in English");
 
     // An error page: the heading and the message.
-    let response = app
-        .client
-        .get(app.url("/no/such/page"))
-        .header("accept-language", "fi")
-        .send()
-        .await
-        .expect("GET");
+    let response = get_in(&app, "/no/such/page", "fi").await;
     assert_eq!(response.status().as_u16(), 404);
     let html = response.text().await.expect("body");
     assert!(
@@ -768,13 +782,7 @@ async fn form_errors_and_error_pages_show_in_the_interface_language() {
     );
 
     // The API keeps English messages, with the id a client can translate by.
-    let response = app
-        .client
-        .get(app.url("/api/v1/search?sort=sideways"))
-        .header("accept-language", "fi")
-        .send()
-        .await
-        .expect("GET");
+    let response = get_in(&app, "/api/v1/search?sort=sideways", "fi").await;
     assert_eq!(response.status().as_u16(), 400);
     let body: serde_json::Value = response.json().await.expect("json");
     assert!(

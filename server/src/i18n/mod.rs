@@ -136,15 +136,24 @@ impl Catalogues {
     /// The message `id` in `lang`, else in the default language, else the id itself (so a
     /// missing message shows as its name rather than as nothing).
     pub fn message(&self, lang: &str, id: &str, args: Option<&FluentArgs>) -> String {
+        self.format_or_default(lang, id, args).unwrap_or_else(|| {
+            tracing::warn!(id, lang, "no such message");
+            id.to_string()
+        })
+    }
+
+    /// The message `id` in `lang`, else in the default language; None when neither has it.
+    pub fn format_or_default(
+        &self,
+        lang: &str,
+        id: &str,
+        args: Option<&FluentArgs>,
+    ) -> Option<String> {
         self.catalogue(lang)
             .and_then(|c| c.format(id, args))
             .or_else(|| {
                 self.catalogue(DEFAULT_LANGUAGE)
                     .and_then(|c| c.format(id, args))
-            })
-            .unwrap_or_else(|| {
-                tracing::warn!(id, lang, "no such message");
-                id.to_string()
             })
     }
 
@@ -266,15 +275,7 @@ pub fn t_args(lang: &str, id: &str, args: &FluentArgs) -> String {
 /// For ids made from data (a country code, a vocabulary slug) where the caller has a
 /// fallback of its own, so an unknown value is not logged as a missing message.
 pub fn lookup(lang: &str, id: &str) -> Option<String> {
-    let catalogues = Catalogues::get();
-    catalogues
-        .catalogue(lang)
-        .and_then(|c| c.format(id, None))
-        .or_else(|| {
-            catalogues
-                .catalogue(DEFAULT_LANGUAGE)
-                .and_then(|c| c.format(id, None))
-        })
+    Catalogues::get().format_or_default(lang, id, None)
 }
 
 /// The catalogue id of a message the code writes in English (a validation error, an error
@@ -298,13 +299,17 @@ pub fn english_message_id(english: &str) -> String {
 
 /// The message `id` in `lang` only (no fallback), with string arguments.
 pub fn lookup_with(lang: &str, id: &str, args: &BTreeMap<String, String>) -> Option<String> {
+    Catalogues::get()
+        .catalogue(lang)
+        .and_then(|c| c.format(id, Some(&string_args(args))))
+}
+
+fn string_args(args: &BTreeMap<String, String>) -> FluentArgs<'static> {
     let mut fluent = FluentArgs::new();
     for (name, value) in args {
         fluent.set(name.clone(), FluentValue::from(value.clone()));
     }
-    Catalogues::get()
-        .catalogue(lang)
-        .and_then(|c| c.format(id, Some(&fluent)))
+    fluent
 }
 
 /// Long enough to tell the messages apart, short enough to read in a catalogue.
@@ -313,23 +318,8 @@ const MAX_ENGLISH_ID_CHARS: usize = 72;
 /// A message the code wrote in English (`pattern`, with `{ $name }` placeables), in
 /// `lang`: from the catalogues when they hold it, else the English text itself.
 pub fn english_in(lang: &str, pattern: &str, args: &BTreeMap<String, String>) -> String {
-    let id = english_message_id(pattern);
-    let fluent_args = {
-        let mut fluent = FluentArgs::new();
-        for (name, value) in args {
-            fluent.set(name.clone(), FluentValue::from(value.clone()));
-        }
-        fluent
-    };
-    let catalogues = Catalogues::get();
-    catalogues
-        .catalogue(lang)
-        .and_then(|c| c.format(&id, Some(&fluent_args)))
-        .or_else(|| {
-            catalogues
-                .catalogue(DEFAULT_LANGUAGE)
-                .and_then(|c| c.format(&id, Some(&fluent_args)))
-        })
+    Catalogues::get()
+        .format_or_default(lang, &english_message_id(pattern), Some(&string_args(args)))
         .unwrap_or_else(|| fill(pattern, args))
 }
 

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::value::Kwargs;
 use minijinja::{context, Environment, State, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
 use crate::i18n;
@@ -102,38 +102,10 @@ fn environment() -> &'static Environment<'static> {
 
 /// `{{ error_text(e) }}`: a FieldError's message in the page's language, else its English.
 fn error_text(state: &State, error: Value) -> String {
-    let text = |name: &str| {
-        error
-            .get_attr(name)
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_none())
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            })
-    };
-    let english = text("message").unwrap_or_default();
-    let lang = template_language(state);
-    if lang == crate::i18n::DEFAULT_LANGUAGE {
-        return english;
+    match crate::accounts::FieldError::deserialize(error.clone()) {
+        Ok(error) => error.message_in(&template_language(state)),
+        Err(_) => error.to_string(),
     }
-    let id = text("message_id").unwrap_or_default();
-    let mut args = std::collections::BTreeMap::new();
-    if let Ok(values) = error.get_attr("message_args") {
-        if let Ok(names) = values.try_iter() {
-            for name in names {
-                if let Ok(value) = values.get_item(&name) {
-                    let value = value
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| value.to_string());
-                    args.insert(name.to_string(), value);
-                }
-            }
-        }
-    }
-    crate::i18n::lookup_with(&lang, &id, &args).unwrap_or(english)
 }
 
 /// The interface language a template renders in: `ui_lang` when the caller names one (an

@@ -63,16 +63,11 @@ fn language_name(code: &str, ui: &str) -> String {
     .to_string()
 }
 
-/// A kind of result, in the interface's language.
-fn type_label(doc_type: DocType, ui: &str) -> String {
-    doc_type.label_in(ui)
-}
-
 fn label(facet: Facet, value: &str, ui: &str, names: &HashMap<String, String>) -> String {
     let taxonomy = Taxonomy::get();
     match facet {
         Facet::Type => DocType::parse(value)
-            .map(|t| type_label(t, ui))
+            .map(|t| t.label_in(ui))
             .unwrap_or_else(|| value.to_string()),
         Facet::Topic => taxonomy.label_in(ui, taxonomy::LEARNING_TOPICS, value),
         Facet::People => taxonomy.label_in(ui, taxonomy::PEOPLE_SUPPORTED, value),
@@ -196,7 +191,7 @@ pub async fn search(
         .map(|hit| HitView {
             url: hit.path.clone(),
             title: hit.title.clone(),
-            type_label: type_label(hit.doc_type, &ui),
+            type_label: hit.doc_type.label_in(&ui),
             organisation_name: hit.organisation_name.clone(),
             lang: hit.lang.clone(),
             local: hit.local,
