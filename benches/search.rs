@@ -1673,6 +1673,74 @@ fn breakdown(
     ]
 }
 
+/// `--repeat CLASS`: one class's queries, searched again and again for about 20 seconds on
+/// an index of `docs` documents, for a profiler to watch.
+fn repeat(docs: usize, class_name: &str) {
+    let class = Class::ALL
+        .into_iter()
+        .find(|c| c.name().replace(' ', "-") == class_name)
+        .unwrap_or_else(|| {
+            let names: Vec<String> = Class::ALL
+                .iter()
+                .map(|c| c.name().replace(' ', "-"))
+                .collect();
+            panic!("--repeat takes one of {}", names.join(", "))
+        });
+    let root = tempfile::tempdir().expect("temp dir");
+    let engine = EmbeddedEngine::open(&root.path().join("search")).expect("open a fresh index");
+    let mut corpus = Corpus::new(CORPUS_SEED);
+    let step = (docs / SAMPLE).max(1);
+    let mut sample = Vec::new();
+    let mut done = 0;
+    let t = Instant::now();
+    while done < docs {
+        let batch = corpus.batch(BATCH.min(docs - done));
+        sample.extend(
+            batch
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| (done + i) % step == 0)
+                .map(|(_, d)| d.clone()),
+        );
+        done += batch.len();
+        engine.add_now(&batch).expect("add documents");
+    }
+    engine.commit().expect("commit");
+    settle(None);
+    engine.commit().expect("reload after merges");
+    let index = tantivy::Index::open_in_dir(root.path().join("search")).expect("open the index");
+    let sizes: Vec<String> = index
+        .searchable_segment_metas()
+        .expect("segments")
+        .iter()
+        .map(|s| s.num_docs().to_string())
+        .collect();
+    println!(
+        "{docs} documents indexed in {:.1} s; segments of {} documents",
+        t.elapsed().as_secs_f64(),
+        sizes.join(", ")
+    );
+    let specs: Vec<Spec> = queries(&corpus, &sample, QUERY_SEED, QUERIES_PER_CLASS)
+        .into_iter()
+        .filter(|s| s.class == class)
+        .collect();
+    let started = Instant::now();
+    let mut times = Vec::new();
+    let mut hits = Vec::new();
+    while started.elapsed() < Duration::from_secs(20) {
+        for spec in &specs {
+            let t = Instant::now();
+            hits.push(engine.search_now(&spec.query()).expect("search").total);
+            times.push(t.elapsed());
+        }
+    }
+    print_table(
+        &format!("{} searches, repeated:", times.len()),
+        &[(class, Latency::of(times, &hits))],
+    );
+    print_slowest(&engine, &specs);
+}
+
 /// `--serve DIR`: the real server over `DIR` (its index in `DIR/search`), for the parent to
 /// measure. Prints `port N` once it listens.
 fn serve(data_dir: &Path) {
@@ -1696,6 +1764,9 @@ struct Args {
     sizes: Vec<usize>,
     per_class: usize,
     serve: Option<PathBuf>,
+    /// `--repeat CLASS`: index once, then search that class's queries over and over (for a
+    /// profiler such as `perf record`), printing their latency.
+    repeat: Option<String>,
     /// The arguments as given, for the command that reproduces the run.
     given: Vec<String>,
 }
@@ -1705,6 +1776,7 @@ fn parse_args() -> Args {
         sizes: Vec::new(),
         per_class: QUERIES_PER_CLASS,
         serve: None,
+        repeat: None,
         given: Vec::new(),
     };
     let mut quick = false;
@@ -1732,6 +1804,7 @@ fn parse_args() -> Args {
                 args.given.push(value);
             }
             "--serve" => args.serve = iter.next().map(PathBuf::from),
+            "--repeat" => args.repeat = iter.next(),
             other => eprintln!("ignoring argument {other:?}"),
         }
     }
@@ -1749,6 +1822,10 @@ fn main() {
     let args = parse_args();
     if let Some(dir) = &args.serve {
         serve(dir);
+        return;
+    }
+    if let Some(class) = &args.repeat {
+        repeat(args.sizes.last().copied().unwrap_or(100_000), class);
         return;
     }
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());

@@ -60,6 +60,15 @@ enum Holders {
 
 struct SegmentFacets {
     values: Vec<(Facet, Arc<str>, Holders)>,
+    /// The same sets turned around: document `d`'s values are
+    /// `values_of[starts[d]..starts[d + 1]]` (indexes into `values`). A narrow search counts
+    /// faster by visiting its few matches than by intersecting every value's set.
+    starts: Vec<u32>,
+    values_of: Vec<u32>,
+    /// What intersecting every value's set costs for a search matching everything, in words
+    /// and document lookups: the bar the per-document count must beat.
+    dense_values: usize,
+    sparse_docs: usize,
 }
 
 impl SegmentFacets {
@@ -70,6 +79,7 @@ impl SegmentFacets {
         let max_doc = segment.max_doc();
         let words = (max_doc as usize).div_ceil(64);
         let mut values = Vec::new();
+        let mut pairs: Vec<(DocId, u32)> = Vec::new();
         let mut terms = index
             .terms()
             .stream()
@@ -91,31 +101,89 @@ impl SegmentFacets {
             let mut postings = index
                 .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
                 .map_err(super::embedded::index_error)?;
-            let holders = if (info.doc_freq as usize) < words {
-                let mut docs = Vec::with_capacity(info.doc_freq as usize);
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    docs.push(doc);
-                    doc = postings.advance();
-                }
+            let index_of_value = values.len() as u32;
+            let mut docs = Vec::with_capacity(info.doc_freq as usize);
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs.push(doc);
+                pairs.push((doc, index_of_value));
+                doc = postings.advance();
+            }
+            let holders = if docs.len() < words {
                 Holders::Sparse(docs)
             } else {
                 let mut bits = Bits::new(max_doc);
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
+                for doc in docs {
                     bits.insert(doc);
-                    doc = postings.advance();
                 }
                 Holders::Dense(bits)
             };
             values.push((facet, Arc::from(value), holders));
         }
-        Ok(SegmentFacets { values })
+        pairs.sort_unstable();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut at = 0;
+        for doc in 0..=max_doc {
+            while at < pairs.len() && pairs[at].0 < doc {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        let values_of = pairs.into_iter().map(|(_, value)| value).collect();
+        let dense_values = values
+            .iter()
+            .filter(|(_, _, h)| matches!(h, Holders::Dense(_)))
+            .count();
+        let sparse_docs = values
+            .iter()
+            .map(|(_, _, h)| match h {
+                Holders::Sparse(docs) => docs.len(),
+                Holders::Dense(_) => 0,
+            })
+            .sum();
+        Ok(SegmentFacets {
+            values,
+            starts,
+            values_of,
+            dense_values,
+            sparse_docs,
+        })
+    }
+
+    /// Each value's number of matches, visiting the matches one by one.
+    fn count_by_document(&self, matches: &Bits) -> Vec<(Facet, Arc<str>, u64)> {
+        let mut counts = vec![0u64; self.values.len()];
+        for (i, &word) in matches.words.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let doc = i * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
+                for &value in &self.values_of[from..to] {
+                    counts[value as usize] += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .zip(&self.values)
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, (facet, value, _))| (*facet, value.clone(), count))
+            .collect()
     }
 
     /// Each value's number of matches, given the segment's matches (values with none left
     /// out).
-    fn count(&self, matches: &Bits) -> Vec<(Facet, Arc<str>, u64)> {
+    fn count(&self, matches: &Bits, matched: u64) -> Vec<(Facet, Arc<str>, u64)> {
+        let per_document = matched as usize * self.values_of.len() / self.starts.len().max(1);
+        if per_document < self.dense_values * matches.words.len() / 2 + self.sparse_docs {
+            return self.count_by_document(matches);
+        }
+        self.count_by_sets(matches)
+    }
+
+    /// Each value's number of matches, intersecting each value's set with the matches.
+    fn count_by_sets(&self, matches: &Bits) -> Vec<(Facet, Arc<str>, u64)> {
         // A narrow search touches few words of the bitset: only those need intersecting.
         // A broad one touches most, and a plain pass over all of them is faster.
         let occupied: Vec<usize> = (0..matches.words.len())
@@ -247,10 +315,84 @@ impl SegmentCollector for FacetCountSegmentCollector {
     }
 
     fn harvest(self) -> SegmentCounts {
+        let matched = self.matches.count();
         let counts = match &self.facets {
-            Some(facets) => facets.count(&self.matches),
+            Some(facets) => facets.count(&self.matches, matched),
             None => Vec::new(),
         };
-        (self.matches.count(), counts)
+        (matched, counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Facet as TantivyFacet, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    #[test]
+    fn counting_by_document_and_by_sets_agree() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field("facets", tantivy::schema::FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for doc in 0..1_000u32 {
+            let mut d = TantivyDocument::default();
+            // Common values (dense sets), rare ones (sparse lists), several per document.
+            d.add_facet(
+                field,
+                TantivyFacet::from_path(["type", ["a", "b", "c"][doc as usize % 3]]),
+            );
+            d.add_facet(
+                field,
+                TantivyFacet::from_path(["topic", &format!("t{}", doc % 7)]),
+            );
+            if doc % 97 == 0 {
+                d.add_facet(
+                    field,
+                    TantivyFacet::from_path(["org", &format!("rare{}", doc % 5)]),
+                );
+            }
+            writer.add_document(d).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let segment = &searcher.segment_readers()[0];
+        let facets = SegmentFacets::build(segment, field).expect("facet sets");
+        assert!(facets
+            .values
+            .iter()
+            .any(|(_, _, h)| matches!(h, Holders::Sparse(_))));
+        assert!(facets
+            .values
+            .iter()
+            .any(|(_, _, h)| matches!(h, Holders::Dense(_))));
+        let sorted = |mut counts: Vec<(Facet, Arc<str>, u64)>| {
+            counts.sort_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+            counts
+        };
+        for every in [1u32, 2, 3, 50, 97, 1_000] {
+            let mut matches = Bits::new(segment.max_doc());
+            for doc in (0..1_000).step_by(every as usize) {
+                matches.insert(doc);
+            }
+            let by_document = sorted(facets.count_by_document(&matches));
+            assert_eq!(
+                by_document,
+                sorted(facets.count_by_sets(&matches)),
+                "every {every}"
+            );
+            let type_a = by_document
+                .iter()
+                .find(|(f, v, _)| *f == Facet::Type && &**v == "a")
+                .map(|c| c.2);
+            let expected = (0..1_000)
+                .step_by(every as usize)
+                .filter(|d| d % 3 == 0)
+                .count() as u64;
+            assert_eq!(type_a.unwrap_or(0), expected, "every {every}");
+        }
     }
 }

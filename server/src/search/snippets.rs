@@ -53,39 +53,69 @@ pub fn snippet(
         return None;
     }
     let mut words: Vec<Found> = Vec::new();
+    let mut seen = vec![false; wanted.len()];
+    let mut distinct = 0;
+    // Once every query word has been seen, the earliest window holding them all starts at
+    // or before that word, so the text beyond that word plus one window cannot change the
+    // snippet: most hits stop reading well short of the 2,000 bytes they are given.
+    let mut enough_at: Option<usize> = None;
     let mut stream = folded.token_stream(text);
-    while stream.advance() {
-        let token = stream.token();
-        let word = token.text.as_str();
-        let mut which = wanted
-            .iter()
-            .position(|w| w.folded == word || (w.prefix && word.starts_with(w.folded.as_str())));
-        if which.is_none() {
-            if let Some(stemmer) = stemmer.as_deref_mut() {
-                let candidates: Vec<usize> = (0..wanted.len())
-                    .filter(|&i| {
-                        wanted[i].stem.is_some()
-                            && word.chars().count() >= SHARED_START
-                            && start_of(word) == start_of(&wanted[i].folded)
-                    })
-                    .collect();
-                if !candidates.is_empty() {
-                    if let Some(stem) = stem_of(stemmer, &text[token.offset_from..token.offset_to])
-                    {
-                        which = candidates
-                            .into_iter()
-                            .find(|&i| wanted[i].stem.as_deref() == Some(stem.as_str()));
+    let window = loop {
+        let mut more = false;
+        while stream.advance() {
+            let token = stream.token();
+            let word = token.text.as_str();
+            let mut which = wanted.iter().position(|w| {
+                w.folded == word || (w.prefix && word.starts_with(w.folded.as_str()))
+            });
+            if which.is_none() {
+                if let Some(stemmer) = stemmer.as_deref_mut() {
+                    let candidates: Vec<usize> = (0..wanted.len())
+                        .filter(|&i| {
+                            wanted[i].stem.is_some()
+                                && word.chars().count() >= SHARED_START
+                                && start_of(word) == start_of(&wanted[i].folded)
+                        })
+                        .collect();
+                    if !candidates.is_empty() {
+                        if let Some(stem) =
+                            stem_of(stemmer, &text[token.offset_from..token.offset_to])
+                        {
+                            which = candidates
+                                .into_iter()
+                                .find(|&i| wanted[i].stem.as_deref() == Some(stem.as_str()));
+                        }
                     }
                 }
             }
+            if let Some(w) = which {
+                if !seen[w] {
+                    seen[w] = true;
+                    distinct += 1;
+                    if distinct == wanted.len() {
+                        enough_at = Some(token.offset_from + max_chars);
+                    }
+                }
+            }
+            words.push(Found {
+                from: token.offset_from,
+                to: token.offset_to,
+                wanted: which,
+            });
+            if enough_at.is_some_and(|limit| token.offset_to > limit) {
+                more = true;
+                break;
+            }
         }
-        words.push(Found {
-            from: token.offset_from,
-            to: token.offset_to,
-            wanted: which,
-        });
-    }
-    let (start, end) = best_window(&words, wanted.len(), max_chars)?;
+        let window = best_window(&words, wanted.len(), max_chars);
+        // Stopped early but no window holds every word after all: read on to the end.
+        let complete = window.is_some_and(|(found, _, _)| found == wanted.len());
+        if !more || complete {
+            break window;
+        }
+        enough_at = None;
+    };
+    let (_, start, end) = window?;
     let mut out = String::with_capacity(end - start + 16);
     let mut at = start;
     for word in &words {
@@ -111,41 +141,106 @@ fn stem_of(stemmer: &mut TextAnalyzer, word: &str) -> Option<String> {
     }
 }
 
-/// The stretch of words, at most `max_chars` long, holding the most different query words
-/// (then the most matches; then the earliest). Starts at the text's beginning when its
-/// first match fits there, so short texts read from their start.
-fn best_window(words: &[Found], wanted: usize, max_chars: usize) -> Option<(usize, usize)> {
-    let mut best: Option<(usize, usize, usize, usize)> = None; // (distinct, total, start, end)
+/// The earliest stretch of words, at most `max_chars` long, holding the most different query
+/// words: (how many, start, end). Starts at the text's beginning when its first match fits
+/// there, so short texts read from their start.
+fn best_window(words: &[Found], wanted: usize, max_chars: usize) -> Option<(usize, usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None; // (distinct, start, end)
     for (i, first) in words.iter().enumerate() {
         if first.wanted.is_none() {
             continue;
         }
         let start = if first.to <= max_chars { 0 } else { first.from };
         let mut seen = vec![false; wanted];
-        let (mut distinct, mut total, mut end) = (0, 0, first.to);
+        let (mut distinct, mut end) = (0, first.to);
         for word in &words[i..] {
             if word.to - start > max_chars {
                 break;
             }
             end = word.to;
             if let Some(w) = word.wanted {
-                total += 1;
                 if !seen[w] {
                     seen[w] = true;
                     distinct += 1;
                 }
             }
         }
-        let better = match best {
-            None => true,
-            Some((d, t, _, _)) => (distinct, total) > (d, t),
-        };
-        if better {
-            best = Some((distinct, total, start, end));
+        if best.is_none_or(|(d, _, _)| distinct > d) {
+            best = Some((distinct, start, end));
         }
-        if start == 0 && distinct == wanted {
+        if distinct == wanted {
             break;
         }
     }
-    best.map(|(_, _, start, end)| (start, end))
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer};
+
+    fn folded() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build()
+    }
+
+    fn wanted(words: &[&str]) -> Vec<Wanted> {
+        words
+            .iter()
+            .map(|w| Wanted {
+                folded: w.to_string(),
+                stem: None,
+                prefix: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_earliest_window_holding_every_word_is_marked() {
+        let text = format!(
+            "{} banked hours and the family chose staff. {}",
+            "Filler words here. ".repeat(20),
+            "Later the family banked hours again. ".repeat(5)
+        );
+        let snippet = snippet(
+            &text,
+            &wanted(&["banked", "family"]),
+            &mut folded(),
+            None,
+            80,
+        )
+        .expect("a snippet");
+        assert!(
+            snippet.starts_with(&format!("{MARK_START}banked{MARK_END}")),
+            "{snippet}"
+        );
+        assert!(snippet.contains(&format!("{MARK_START}family{MARK_END}")));
+    }
+
+    #[test]
+    fn words_first_seen_far_apart_still_find_a_later_window_with_both() {
+        // Both words are seen within the first part, but too far apart for one window;
+        // reading must go on to the sentence that holds both.
+        let text = format!(
+            "Banked at the start. {filler} Family, much later. {filler} Here the family banked hours.",
+            filler = "Filler words here. ".repeat(10),
+        );
+        let snippet = snippet(
+            &text,
+            &wanted(&["banked", "family"]),
+            &mut folded(),
+            None,
+            60,
+        )
+        .expect("a snippet");
+        assert!(
+            snippet.contains(&format!(
+                "{MARK_START}family{MARK_END} {MARK_START}banked{MARK_END}"
+            )),
+            "{snippet}"
+        );
+    }
 }
