@@ -1326,24 +1326,30 @@ fn measure_server(data_dir: &Path, specs: &[Spec], warm_up: &[Spec]) -> ServerFi
     }
 }
 
-fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> SizeFigures {
-    println!("\n== {docs} documents ==");
-    let data_dir = root.join(docs.to_string()).join("data");
-    let index_dir = data_dir.join("search");
-    let baseline = Memory::of(None);
-    let engine = EmbeddedEngine::open(&index_dir).expect("open a fresh index");
-    let mut corpus = Corpus::new(CORPUS_SEED);
+/// What loading the corpus into an index gave: the documents kept aside to draw queries
+/// from, and the time spent generating documents and adding them (without the commit).
+struct Loaded {
+    sample: Vec<SearchDocument>,
+    generate: Duration,
+    index: Duration,
+}
+
+/// Adds `docs` documents of `corpus` to `engine` in batches, uncommitted, keeping every
+/// `docs / SAMPLE`-th aside.
+fn load(engine: &EmbeddedEngine, corpus: &mut Corpus, docs: usize) -> Loaded {
     let step = (docs / SAMPLE).max(1);
-    let mut sample = Vec::with_capacity(SAMPLE + 1);
-    let mut generate = Duration::ZERO;
-    let mut index = Duration::ZERO;
+    let mut loaded = Loaded {
+        sample: Vec::with_capacity(SAMPLE + 1),
+        generate: Duration::ZERO,
+        index: Duration::ZERO,
+    };
     let mut done = 0;
     while done < docs {
         let count = BATCH.min(docs - done);
         let t = Instant::now();
         let batch = corpus.batch(count);
-        generate += t.elapsed();
-        sample.extend(
+        loaded.generate += t.elapsed();
+        loaded.sample.extend(
             batch
                 .iter()
                 .enumerate()
@@ -1352,9 +1358,24 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
         );
         let t = Instant::now();
         engine.add_now(&batch).expect("add documents");
-        index += t.elapsed();
+        loaded.index += t.elapsed();
         done += count;
     }
+    loaded
+}
+
+fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> SizeFigures {
+    println!("\n== {docs} documents ==");
+    let data_dir = root.join(docs.to_string()).join("data");
+    let index_dir = data_dir.join("search");
+    let baseline = Memory::of(None);
+    let engine = EmbeddedEngine::open(&index_dir).expect("open a fresh index");
+    let mut corpus = Corpus::new(CORPUS_SEED);
+    let Loaded {
+        sample,
+        generate,
+        index,
+    } = load(&engine, &mut corpus, docs);
     let t = Instant::now();
     engine.commit().expect("commit");
     let commit = t.elapsed();
@@ -1689,22 +1710,8 @@ fn repeat(docs: usize, class_name: &str) {
     let root = tempfile::tempdir().expect("temp dir");
     let engine = EmbeddedEngine::open(&root.path().join("search")).expect("open a fresh index");
     let mut corpus = Corpus::new(CORPUS_SEED);
-    let step = (docs / SAMPLE).max(1);
-    let mut sample = Vec::new();
-    let mut done = 0;
     let t = Instant::now();
-    while done < docs {
-        let batch = corpus.batch(BATCH.min(docs - done));
-        sample.extend(
-            batch
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| (done + i) % step == 0)
-                .map(|(_, d)| d.clone()),
-        );
-        done += batch.len();
-        engine.add_now(&batch).expect("add documents");
-    }
+    let sample = load(&engine, &mut corpus, docs).sample;
     engine.commit().expect("commit");
     settle(None);
     engine.commit().expect("reload after merges");

@@ -64,30 +64,12 @@ pub fn snippet(
         let mut more = false;
         while stream.advance() {
             let token = stream.token();
-            let word = token.text.as_str();
-            let mut which = wanted.iter().position(|w| {
-                w.folded == word || (w.prefix && word.starts_with(w.folded.as_str()))
-            });
-            if which.is_none() {
-                if let Some(stemmer) = stemmer.as_deref_mut() {
-                    let candidates: Vec<usize> = (0..wanted.len())
-                        .filter(|&i| {
-                            wanted[i].stem.is_some()
-                                && word.chars().count() >= SHARED_START
-                                && start_of(word) == start_of(&wanted[i].folded)
-                        })
-                        .collect();
-                    if !candidates.is_empty() {
-                        if let Some(stem) =
-                            stem_of(stemmer, &text[token.offset_from..token.offset_to])
-                        {
-                            which = candidates
-                                .into_iter()
-                                .find(|&i| wanted[i].stem.as_deref() == Some(stem.as_str()));
-                        }
-                    }
-                }
-            }
+            let which = which_wanted(
+                token.text.as_str(),
+                &text[token.offset_from..token.offset_to],
+                wanted,
+                stemmer.as_deref_mut(),
+            );
             if let Some(w) = which {
                 if !seen[w] {
                     seen[w] = true;
@@ -130,6 +112,37 @@ pub fn snippet(
     }
     out.push_str(&text[at..end]);
     Some(out)
+}
+
+/// Which query word `word` (folded; `raw` as written) is, if any: the same folded word, a
+/// longer one for the word being typed, or one with the same stem.
+fn which_wanted(
+    word: &str,
+    raw: &str,
+    wanted: &[Wanted],
+    stemmer: Option<&mut TextAnalyzer>,
+) -> Option<usize> {
+    let exact = wanted
+        .iter()
+        .position(|w| w.folded == word || (w.prefix && word.starts_with(w.folded.as_str())));
+    if exact.is_some() {
+        return exact;
+    }
+    let stemmer = stemmer?;
+    let candidates: Vec<usize> = (0..wanted.len())
+        .filter(|&i| {
+            wanted[i].stem.is_some()
+                && word.chars().count() >= SHARED_START
+                && start_of(word) == start_of(&wanted[i].folded)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    let stem = stem_of(stemmer, raw)?;
+    candidates
+        .into_iter()
+        .find(|&i| wanted[i].stem.as_deref() == Some(stem.as_str()))
 }
 
 fn stem_of(stemmer: &mut TextAnalyzer, word: &str) -> Option<String> {
@@ -198,6 +211,14 @@ mod tests {
             .collect()
     }
 
+    fn snippet_of(text: &str, words: &[&str], max_chars: usize) -> String {
+        snippet(text, &wanted(words), &mut folded(), None, max_chars).expect("a snippet")
+    }
+
+    fn marked(word: &str) -> String {
+        format!("{MARK_START}{word}{MARK_END}")
+    }
+
     #[test]
     fn the_earliest_window_holding_every_word_is_marked() {
         let text = format!(
@@ -205,19 +226,9 @@ mod tests {
             "Filler words here. ".repeat(20),
             "Later the family banked hours again. ".repeat(5)
         );
-        let snippet = snippet(
-            &text,
-            &wanted(&["banked", "family"]),
-            &mut folded(),
-            None,
-            80,
-        )
-        .expect("a snippet");
-        assert!(
-            snippet.starts_with(&format!("{MARK_START}banked{MARK_END}")),
-            "{snippet}"
-        );
-        assert!(snippet.contains(&format!("{MARK_START}family{MARK_END}")));
+        let snippet = snippet_of(&text, &["banked", "family"], 80);
+        assert!(snippet.starts_with(&marked("banked")), "{snippet}");
+        assert!(snippet.contains(&marked("family")));
     }
 
     #[test]
@@ -228,18 +239,9 @@ mod tests {
             "Banked at the start. {filler} Family, much later. {filler} Here the family banked hours.",
             filler = "Filler words here. ".repeat(10),
         );
-        let snippet = snippet(
-            &text,
-            &wanted(&["banked", "family"]),
-            &mut folded(),
-            None,
-            60,
-        )
-        .expect("a snippet");
+        let snippet = snippet_of(&text, &["banked", "family"], 60);
         assert!(
-            snippet.contains(&format!(
-                "{MARK_START}family{MARK_END} {MARK_START}banked{MARK_END}"
-            )),
+            snippet.contains(&format!("{} {}", marked("family"), marked("banked"))),
             "{snippet}"
         );
     }
