@@ -1711,8 +1711,18 @@ fn repeat(docs: usize, class_name: &str) {
     let engine = EmbeddedEngine::open(&root.path().join("search")).expect("open a fresh index");
     let mut corpus = Corpus::new(CORPUS_SEED);
     let t = Instant::now();
-    let sample = load(&engine, &mut corpus, docs).sample;
+    let cpu_before = cpu_time(None);
+    let Loaded { sample, index, .. } = load(&engine, &mut corpus, docs);
+    let committing = Instant::now();
     engine.commit().expect("commit");
+    let commit = committing.elapsed();
+    let rate = docs as f64 / (index + commit).as_secs_f64();
+    println!(
+        "adding {:.2} s, final commit {:.2} s, CPU {:.1} s (generating included)",
+        index.as_secs_f64(),
+        commit.as_secs_f64(),
+        (cpu_time(None) - cpu_before).as_secs_f64()
+    );
     settle(None);
     engine.commit().expect("reload after merges");
     let index = tantivy::Index::open_in_dir(root.path().join("search")).expect("open the index");
@@ -1723,7 +1733,7 @@ fn repeat(docs: usize, class_name: &str) {
         .map(|s| s.num_docs().to_string())
         .collect();
     println!(
-        "{docs} documents indexed in {:.1} s; segments of {} documents",
+        "{docs} documents indexed at {rate:.0} documents/s ({:.1} s with generating and merging); segments of {} documents",
         t.elapsed().as_secs_f64(),
         sizes.join(", ")
     );

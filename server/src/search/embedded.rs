@@ -1,11 +1,13 @@
 //! The embedded engine: a tantivy index in `data_dir/search`, needing no setup.
 //!
 //! Every document's text goes into one folded field (`all`: lower-cased, diacritics folded,
-//! not stemmed) used for exact words, typos, prefixes and phrases, plus one stemmed field for
-//! its own language (`text_en`, `text_fi`, …). A query word is looked up in all of them, so a
-//! member need not say which language they search in. Facets are one hierarchical facet
-//! field (`/topic/personnel`), counted from per-segment bitsets (`facet_bits`). It holds nothing the
-//! database does not: `mutual search reindex` can always rebuild it.
+//! not stemmed) used for exact words, typos, prefixes and phrases; one field of its adjacent
+//! word pairs (`pairs`) that quoted phrases look up; and one stemmed field for its own
+//! language (`text_en`, `text_fi`, …). `analysis` cuts the text for all of them. A query
+//! word is looked up in all of them, so a member need not say which language they search
+//! in. Facets are one hierarchical facet field (`/topic/personnel`), counted from
+//! per-segment bitsets (`facet_bits`). It holds nothing the database does not: `mutual
+//! search reindex` can always rebuild it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,15 +25,15 @@ use tantivy::schema::{
     Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, Value, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
-};
+use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
     Term,
 };
 
+use super::analysis::{
+    folded_analyzer, pair_term, pairs_analyzer, stemmed_analyzer, stemmer_language,
+};
 use super::facet_bits::{FacetCache, FacetCountCollector};
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
@@ -48,45 +50,10 @@ const MERGE_AT_SEGMENTS: usize = 3;
 const SEARCH_THREADS: usize = 4;
 /// Fewer hits than this are not worth handing to another thread.
 const MIN_HITS_PER_THREAD: usize = 4;
-/// Words longer than this are not words (hashes, URLs run together).
-const LONGEST_WORD: usize = 40;
 const SNIPPET_CHARS: usize = 200;
 /// Bumped whenever the schema or the analyzers change: an index built with another version
 /// is rebuilt from the database at start-up rather than searched wrongly.
-const SCHEMA_VERSION: &str = "2";
-
-fn stemmer_language(lang: &str) -> Option<Language> {
-    Some(match lang {
-        "en" => Language::English,
-        "fr" => Language::French,
-        "es" => Language::Spanish,
-        "fi" => Language::Finnish,
-        "sv" => Language::Swedish,
-        "el" => Language::Greek,
-        "de" => Language::German,
-        "it" => Language::Italian,
-        "pt" => Language::Portuguese,
-        "nl" => Language::Dutch,
-        _ => return None,
-    })
-}
-
-fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONGEST_WORD))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-fn stemmed_analyzer(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONGEST_WORD))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
-        .build()
-}
+const SCHEMA_VERSION: &str = "3";
 
 pub(super) fn index_error(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
@@ -98,6 +65,8 @@ struct Fields {
     stored: Field,
     all: Field,
     title: Field,
+    /// Adjacent word pairs of everything in `all`, for quoted phrases.
+    pairs: Field,
     stemmed: Vec<(&'static str, Field)>,
     facets: Field,
     published: Field,
@@ -121,6 +90,7 @@ fn schema() -> (Schema, Fields) {
     };
     let all = builder.add_text_field("all", text("mutual_folded", true));
     let title = builder.add_text_field("title", text("mutual_folded", false));
+    let pairs = builder.add_text_field("pairs", text("mutual_pairs", false));
     let stemmed = STEMMED_LANGUAGES
         .iter()
         .map(|lang| {
@@ -141,6 +111,7 @@ fn schema() -> (Schema, Fields) {
             stored,
             all,
             title,
+            pairs,
             stemmed,
             facets,
             published,
@@ -267,6 +238,9 @@ impl EmbeddedEngine {
         index
             .tokenizers()
             .register("mutual_folded", folded_analyzer());
+        index
+            .tokenizers()
+            .register("mutual_pairs", pairs_analyzer());
         for lang in STEMMED_LANGUAGES {
             if let Some(language) = stemmer_language(lang) {
                 index
@@ -356,14 +330,15 @@ impl Inner {
         out.add_text(f.id, &doc.id);
         out.add_text(f.stored, serde_json::to_string(doc).map_err(index_error)?);
         out.add_text(f.title, &doc.title);
-        for text in [&doc.title, &doc.summary, &doc.body] {
-            out.add_text(f.all, text);
-        }
-        for tag in &doc.tags {
-            out.add_text(f.all, tag);
-        }
         // Searching an organisation's name finds what it published (as Meilisearch does).
-        out.add_text(f.all, &doc.organisation_name);
+        let all = [&doc.title, &doc.summary, &doc.body]
+            .into_iter()
+            .chain(&doc.tags)
+            .chain([&doc.organisation_name]);
+        for text in all {
+            out.add_text(f.all, text);
+            out.add_text(f.pairs, text);
+        }
         if let Some((_, field)) = f.stemmed.iter().find(|(lang, _)| *lang == doc.lang) {
             for text in [&doc.title, &doc.summary, &doc.body] {
                 out.add_text(*field, text);
@@ -502,33 +477,12 @@ impl Inner {
             }
         }
         for phrase in &parsed.phrases {
-            let terms: Vec<Term> = phrase
+            let words: Vec<String> = phrase
                 .iter()
                 .filter_map(|w| token_of(&mut analyzers.folded, w))
-                .map(|t| Term::from_field_text(self.fields.all, &t))
                 .collect();
-            match terms.len() {
-                0 => {}
-                1 => required.push(Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))),
-                _ => {
-                    // Whether the words stand together decides the match; how often the
-                    // words occur ranks it. Scoring the phrase itself would count every
-                    // occurrence in every matching document, the slowest part of searching
-                    // for a common pair such as "support the".
-                    for term in &terms {
-                        optional.push(Box::new(TermQuery::new(
-                            term.clone(),
-                            IndexRecordOption::WithFreqs,
-                        )));
-                    }
-                    required.push(Box::new(ConstScoreQuery::new(
-                        Box::new(PhraseQuery::new(terms)),
-                        1.0,
-                    )));
-                }
+            if let Some(q) = self.phrase_query(&words) {
+                required.push(q);
             }
         }
         if required.is_empty() && optional.is_empty() {
@@ -552,6 +506,42 @@ impl Inner {
         }
         clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
         Some((Box::new(BooleanQuery::new(clauses)), required_count))
+    }
+
+    /// A quoted phrase of folded words. Its adjacent pairs are single terms, so "support
+    /// the" is one short list to read rather than two of the longest lists in the index and
+    /// their positions; a longer phrase also checks that the pairs follow one another.
+    fn phrase_query(&self, words: &[String]) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut pairs: Vec<(Occur, Box<dyn Query>)> = words
+            .windows(2)
+            .map(|pair| {
+                let term = Term::from_field_text(f.pairs, &pair_term(&pair[0], &pair[1]));
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        match words.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.all, &words[0]),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(f.all, w))
+                    .collect();
+                // How often the pairs occur ranks it; the positions only decide the match.
+                pairs.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(PhraseQuery::new(terms)), 0.0)),
+                ));
+                Some(Box::new(BooleanQuery::new(pairs)))
+            }
+        }
     }
 
     fn filter_query(&self, query: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {

@@ -9,6 +9,7 @@
 //! can never reveal a draft, a withdrawn story or consent records. This module reads content
 //! and organisations but never changes them, and knows nothing of HTTP.
 
+mod analysis;
 pub mod documents;
 pub mod embedded;
 mod facet_bits;
