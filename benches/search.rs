@@ -1712,14 +1712,18 @@ fn repeat(docs: usize, class_name: &str) {
     let mut corpus = Corpus::new(CORPUS_SEED);
     let t = Instant::now();
     let cpu_before = cpu_time(None);
-    let Loaded { sample, index, .. } = load(&engine, &mut corpus, docs);
+    let Loaded {
+        sample,
+        index: adding,
+        ..
+    } = load(&engine, &mut corpus, docs);
     let committing = Instant::now();
     engine.commit().expect("commit");
     let commit = committing.elapsed();
-    let rate = docs as f64 / (index + commit).as_secs_f64();
+    let rate = docs as f64 / (adding + commit).as_secs_f64();
     println!(
         "adding {:.2} s, final commit {:.2} s, CPU {:.1} s (generating included)",
-        index.as_secs_f64(),
+        adding.as_secs_f64(),
         commit.as_secs_f64(),
         (cpu_time(None) - cpu_before).as_secs_f64()
     );

@@ -508,38 +508,37 @@ impl Inner {
         Some((Box::new(BooleanQuery::new(clauses)), required_count))
     }
 
-    /// A quoted phrase of folded words. Its adjacent pairs are single terms, so "support
-    /// the" is one short list to read rather than two of the longest lists in the index and
-    /// their positions; a longer phrase also checks that the pairs follow one another.
+    /// A quoted phrase of folded words. Only documents whose pair buckets hold each of its
+    /// adjacent pairs can match, and those short lists lead: positions are compared in them
+    /// alone, not in every document holding the words ("support the": nearly all of them).
     fn phrase_query(&self, words: &[String]) -> Option<Box<dyn Query>> {
         let f = &self.fields;
-        let mut pairs: Vec<(Occur, Box<dyn Query>)> = words
-            .windows(2)
-            .map(|pair| {
-                let term = Term::from_field_text(f.pairs, &pair_term(&pair[0], &pair[1]));
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        match words.len() {
-            0 => None,
-            1 => Some(Box::new(TermQuery::new(
-                Term::from_field_text(f.all, &words[0]),
+        match words {
+            [] => None,
+            [word] => Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.all, word),
                 IndexRecordOption::WithFreqs,
             ))),
             _ => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+                    .windows(2)
+                    .map(|pair| {
+                        let term = Term::from_field_text(f.pairs, &pair_term(&pair[0], &pair[1]));
+                        let query: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                        (Occur::Must, query)
+                    })
+                    .collect();
                 let terms = words
                     .iter()
                     .map(|w| Term::from_field_text(f.all, w))
                     .collect();
                 // How often the pairs occur ranks it; the positions only decide the match.
-                pairs.push((
+                clauses.push((
                     Occur::Must,
                     Box::new(ConstScoreQuery::new(Box::new(PhraseQuery::new(terms)), 0.0)),
                 ));
-                Some(Box::new(BooleanQuery::new(pairs)))
+                Some(Box::new(BooleanQuery::new(clauses)))
             }
         }
     }
