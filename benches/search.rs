@@ -1696,7 +1696,7 @@ fn breakdown(
 
 /// `--repeat CLASS`: one class's queries, searched again and again for about 20 seconds on
 /// an index of `docs` documents, for a profiler to watch.
-fn repeat(docs: usize, class_name: &str) {
+fn repeat(docs: usize, class_name: &str, text: Option<&str>) {
     let class = Class::ALL
         .into_iter()
         .find(|c| c.name().replace(' ', "-") == class_name)
@@ -1741,11 +1741,17 @@ fn repeat(docs: usize, class_name: &str) {
         t.elapsed().as_secs_f64(),
         sizes.join(", ")
     );
-    let specs: Vec<Spec> = queries(&corpus, &sample, QUERY_SEED, QUERIES_PER_CLASS)
+    let mut specs: Vec<Spec> = queries(&corpus, &sample, QUERY_SEED, QUERIES_PER_CLASS)
         .into_iter()
         .filter(|s| s.class == class)
         .collect();
+    if let Some(text) = text {
+        // One search of the class, with these words, to take apart on its own.
+        specs.truncate(1);
+        specs[0].text = text.to_string();
+    }
     let started = Instant::now();
+    let cpu_before = cpu_time(None);
     let mut times = Vec::new();
     let mut hits = Vec::new();
     while started.elapsed() < Duration::from_secs(20) {
@@ -1755,10 +1761,13 @@ fn repeat(docs: usize, class_name: &str) {
             times.push(t.elapsed());
         }
     }
+    // CPU time per search (all threads) varies less than wall time on a shared machine.
+    let cpu_per_search = ms(cpu_time(None) - cpu_before) / times.len().max(1) as f64;
     print_table(
         &format!("{} searches, repeated:", times.len()),
         &[(class, Latency::of(times, &hits))],
     );
+    println!("  CPU per search {cpu_per_search:.2} ms (all threads)");
     print_slowest(&engine, &specs);
 }
 
@@ -1788,6 +1797,8 @@ struct Args {
     /// `--repeat CLASS`: index once, then search that class's queries over and over (for a
     /// profiler such as `perf record`), printing their latency.
     repeat: Option<String>,
+    /// `--text WORDS`: with `--repeat`, search these words only.
+    text: Option<String>,
     /// The arguments as given, for the command that reproduces the run.
     given: Vec<String>,
 }
@@ -1798,6 +1809,7 @@ fn parse_args() -> Args {
         per_class: QUERIES_PER_CLASS,
         serve: None,
         repeat: None,
+        text: None,
         given: Vec::new(),
     };
     let mut quick = false;
@@ -1826,6 +1838,7 @@ fn parse_args() -> Args {
             }
             "--serve" => args.serve = iter.next().map(PathBuf::from),
             "--repeat" => args.repeat = iter.next(),
+            "--text" => args.text = iter.next(),
             other => eprintln!("ignoring argument {other:?}"),
         }
     }
@@ -1846,7 +1859,11 @@ fn main() {
         return;
     }
     if let Some(class) = &args.repeat {
-        repeat(args.sizes.last().copied().unwrap_or(100_000), class);
+        repeat(
+            args.sizes.last().copied().unwrap_or(100_000),
+            class,
+            args.text.as_deref(),
+        );
         return;
     }
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());

@@ -186,6 +186,12 @@ async fn conformance(engine: Engine) {
     assert!(finds(&engine, "recrutd ").await.is_empty());
     assert_eq!(finds(&engine, "innterestz ").await, set(&["en-staff"]));
     assert!(finds(&engine, "bnak ").await.is_empty());
+    // A typo in the first letter counts as two (Meilisearch's rule): "gours" (5 letters,
+    // one typo allowed) does not find "hours"; "gecruited" (9 letters, two) finds
+    // "recruited", but "gecruiteds" (first letter and one more) does not.
+    assert!(finds(&engine, "gours ").await.is_empty());
+    assert_eq!(finds(&engine, "gecruited ").await, set(&["en-staff"]));
+    assert!(finds(&engine, "gecruiteds ").await.is_empty());
 
     // Prefix on the last word only, while typing.
     assert_eq!(finds(&engine, "matching sta").await, set(&["en-staff"]));

@@ -21,7 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[allow(dead_code)]
 pub struct SearchParams {
     /// Words to find. Quotes make a phrase; the last word also matches longer words
-    /// (search as you type); words of 5+ letters tolerate one typo, 9+ two.
+    /// (search as you type); words of 5+ letters tolerate one typo, 9+ two (a typo in the
+    /// first letter counts as two).
     q: Option<String>,
     /// `case_story`, `isf_template`, `practice_guide` or `organisation`.
     #[param(rename = "type")]

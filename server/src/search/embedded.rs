@@ -18,8 +18,8 @@ use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::{
     Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
@@ -37,6 +37,7 @@ use super::analysis::{
 use super::facet_bits::{FacetCache, FacetCountCollector};
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
+use super::typos::OtherSpellings;
 use super::{
     Capabilities, Facet, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
     SearchResults, Sort,
@@ -426,25 +427,12 @@ impl Inner {
         // The word being typed: its prefix query below also finds every word within the
         // typo budget, so a second walk of the dictionary for typos alone would be wasted.
         let typed = prefix && folded.chars().count() >= 2;
-        if typos > 0 && !typed {
-            alternatives.push(Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new(
-                    Term::from_field_text(f.all, &folded),
-                    typos,
-                    true,
-                )),
-                0.3,
-            )));
-        }
-        if typed {
-            alternatives.push(Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(f.all, &folded),
-                    typos,
-                    true,
-                )),
-                0.5,
-            )));
+        if typos > 0 || typed {
+            // Typo budgets are 0 to 2, which tantivy's automata all support.
+            if let Ok(others) = OtherSpellings::new(f.all, &folded, typos, typed) {
+                let boost = if typed { 0.5 } else { 0.3 };
+                alternatives.push(Box::new(BoostQuery::new(Box::new(others), boost)));
+            }
         }
         Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
             alternatives,

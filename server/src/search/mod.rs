@@ -18,6 +18,7 @@ pub mod pending;
 pub mod query;
 mod snippets;
 pub mod sync;
+mod typos;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
