@@ -376,6 +376,18 @@ async fn conformance(engine: Engine) {
         "prefix snippet: {:?}",
         hit.snippet
     );
+    // …and the word a typo stood for.
+    let misspelt = engine
+        .search(&SearchQuery::new("recruted "))
+        .await
+        .expect("typo");
+    let hit = misspelt.hits.first().expect("en-staff found");
+    assert!(
+        hit.snippet
+            .contains(&format!("{MARK_START}recruited{MARK_END}")),
+        "typo snippet: {:?}",
+        hit.snippet
+    );
     if engine.capabilities().stemming {
         let stemmed = engine
             .search(&SearchQuery::new("recorded "))

@@ -37,11 +37,16 @@ use super::analysis::{
 use super::facet_bits::{FacetCache, FacetCountCollector};
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
-use super::typos::OtherSpellings;
+use super::typos::{OtherSpellings, SpellingMatcher};
 use super::{
     Capabilities, Facet, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
     SearchResults, Sort,
 };
+
+/// The typo automata a search built, by the folded word they are for.
+type QuerySpellings = Vec<(String, Arc<SpellingMatcher>)>;
+/// A search's counts and facets, its page of hits as addresses, and its typo automata.
+type Matched = (SearchResults, Vec<DocAddress>, QuerySpellings);
 
 /// Indexing memory: tantivy splits it between its threads and flushes a segment when full.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
@@ -389,6 +394,7 @@ impl Inner {
         present: &[Field],
         word: &str,
         prefix: bool,
+        spellings: &mut QuerySpellings,
     ) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let folded = token_of(&mut analyzers.folded, word)?;
@@ -430,6 +436,7 @@ impl Inner {
         if typos > 0 || typed {
             // Typo budgets are 0 to 2, which tantivy's automata all support.
             if let Ok(others) = OtherSpellings::new(f.all, &folded, typos, typed) {
+                spellings.push((folded.clone(), Arc::new(others.matcher())));
                 let boost = if typed { 0.5 } else { 0.3 };
                 alternatives.push(Box::new(BoostQuery::new(Box::new(others), boost)));
             }
@@ -448,6 +455,7 @@ impl Inner {
         parsed: &ParsedQuery,
         present: &[Field],
         relaxed: bool,
+        spellings: &mut QuerySpellings,
     ) -> Option<(Box<dyn Query>, usize)> {
         let mut analyzers = self.analyzers.lock().unwrap_or_else(|p| p.into_inner());
         let mut required: Vec<Box<dyn Query>> = Vec::new();
@@ -455,7 +463,7 @@ impl Inner {
         let last = parsed.words.len().saturating_sub(1);
         for (i, word) in parsed.words.iter().enumerate() {
             let prefix = parsed.last_word_is_prefix && i == last;
-            let Some(q) = self.word_query(&mut analyzers, present, word, prefix) else {
+            let Some(q) = self.word_query(&mut analyzers, present, word, prefix, spellings) else {
                 continue;
             };
             if is_stop_word(&mut analyzers, word) && !prefix {
@@ -586,7 +594,7 @@ impl Inner {
         query: &SearchQuery,
         parsed: &ParsedQuery,
         relaxed: bool,
-    ) -> Result<(SearchResults, Vec<DocAddress>), SearchError> {
+    ) -> Result<Matched, SearchError> {
         let mut clauses = self.filter_query(query);
         // Stemmed fields of languages with no documents cannot match: leave them out.
         let present: Vec<Field> = self
@@ -603,7 +611,8 @@ impl Inner {
                 })
             })
             .collect();
-        let text = self.text_query(parsed, &present, relaxed);
+        let mut spellings = QuerySpellings::new();
+        let text = self.text_query(parsed, &present, relaxed, &mut spellings);
         let has_text = text.is_some();
         match text {
             Some((q, _)) => clauses.push((Occur::Must, q)),
@@ -655,6 +664,7 @@ impl Inner {
                 facets,
             },
             addresses,
+            spellings,
         ))
     }
 
@@ -663,8 +673,18 @@ impl Inner {
         searcher: &Searcher,
         _query: &SearchQuery,
         parsed: &ParsedQuery,
-        (mut results, addresses): (SearchResults, Vec<DocAddress>),
+        (mut results, addresses, spellings): Matched,
     ) -> Result<SearchResults, SearchError> {
+        if addresses.is_empty() {
+            return Ok(results);
+        }
+        // The typo automata the search built, so snippets mark what it found.
+        let words = wanted_words(parsed, &mut folded_analyzer(), |word, _, _| {
+            spellings
+                .iter()
+                .find(|(w, _)| w == word)
+                .map(|(_, matcher)| Arc::clone(matcher))
+        });
         // Loading a page of hits and cutting their snippets is a third of a search's time:
         // the search threads share it, in order, as they share the matching.
         let chunk = addresses
@@ -675,7 +695,7 @@ impl Inner {
             .index()
             .search_executor()
             .map(
-                |part: &[DocAddress]| Ok(self.load_hits(searcher, parsed, part)),
+                |part: &[DocAddress]| Ok(self.load_hits(searcher, &words, part)),
                 addresses.chunks(chunk),
             )
             .map_err(index_error)?;
@@ -689,7 +709,7 @@ impl Inner {
     fn load_hits(
         &self,
         searcher: &Searcher,
-        parsed: &ParsedQuery,
+        words: &[(String, snippets::Wanted)],
         addresses: &[DocAddress],
     ) -> Result<Vec<Hit>, SearchError> {
         let mut hits = Vec::with_capacity(addresses.len());
@@ -706,7 +726,7 @@ impl Inner {
             let doc: SearchDocument = serde_json::from_str(&json).map_err(index_error)?;
             let highlighter = highlighters
                 .entry(doc.lang.clone())
-                .or_insert_with(|| Highlighter::new(parsed, &doc.lang, &mut folded));
+                .or_insert_with(|| Highlighter::new(words, &doc.lang));
             let snippet = highlighter
                 .snippet(opening(&doc.body), &mut folded)
                 .or_else(|| highlighter.snippet(&doc.summary, &mut folded))
@@ -778,8 +798,57 @@ fn opening(body: &str) -> &str {
 /// it (for the benchmark, which times it by language).
 pub fn body_snippet(query_text: &str, lang: &str, body: &str) -> Option<String> {
     let mut folded = folded_analyzer();
-    let mut highlighter = Highlighter::new(&query::parse(query_text), lang, &mut folded);
+    let words = wanted_words(
+        &query::parse(query_text),
+        &mut folded,
+        |word, typos, typed| SpellingMatcher::new(word, typos, typed).map(Arc::new),
+    );
+    let mut highlighter = Highlighter::new(&words, lang);
     highlighter.snippet(opening(body), &mut folded)
+}
+
+/// The query's words as snippets look for them, before any language's stemming: built once
+/// per search and shared by each language's [`Highlighter`], because the typo automata
+/// cost more to build than a snippet to cut. Each with the word as typed, for stemming.
+fn wanted_words(
+    parsed: &ParsedQuery,
+    folded: &mut TextAnalyzer,
+    mut spellings_of: impl FnMut(&str, u8, bool) -> Option<Arc<SpellingMatcher>>,
+) -> Vec<(String, snippets::Wanted)> {
+    let last = parsed.words.len().saturating_sub(1);
+    // (word, being typed, in a phrase): phrase words are exact, so they allow no typos.
+    let words = parsed
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w, parsed.last_word_is_prefix && i == last, false))
+        .chain(parsed.phrases.iter().flatten().map(|w| (w, false, true)));
+    let mut wanted: Vec<(String, snippets::Wanted)> = Vec::new();
+    for (word, prefix, in_phrase) in words {
+        let Some(folded_word) = token_of(folded, word) else {
+            continue;
+        };
+        if wanted.iter().any(|(_, w)| w.folded == folded_word) {
+            continue;
+        }
+        // As the search looked for it (`word_query`).
+        let typed = prefix && folded_word.chars().count() >= 2;
+        let spellings = if in_phrase {
+            None
+        } else {
+            spellings_of(&folded_word, query::typo_budget(word), typed)
+        };
+        wanted.push((
+            word.clone(),
+            snippets::Wanted {
+                folded: folded_word,
+                stem: None,
+                prefix,
+                spellings,
+            },
+        ));
+    }
+    wanted
 }
 
 /// The query's words as one language's documents are searched for them.
@@ -791,29 +860,15 @@ struct Highlighter {
 impl Highlighter {
     /// Marks the query's words as the document's language analyzes them (so "banked"
     /// marks "banking" in English text), or folded for other languages.
-    fn new(parsed: &ParsedQuery, lang: &str, folded: &mut TextAnalyzer) -> Highlighter {
+    fn new(words: &[(String, snippets::Wanted)], lang: &str) -> Highlighter {
         let mut stemmer = stemmer_language(lang).map(stemmed_analyzer);
-        let last = parsed.words.len().saturating_sub(1);
-        let words = parsed
-            .words
+        let wanted = words
             .iter()
-            .enumerate()
-            .map(|(i, w)| (w, parsed.last_word_is_prefix && i == last))
-            .chain(parsed.phrases.iter().flatten().map(|w| (w, false)));
-        let mut wanted: Vec<snippets::Wanted> = Vec::new();
-        for (word, prefix) in words {
-            let Some(folded_word) = token_of(folded, word) else {
-                continue;
-            };
-            let stem = stemmer.as_mut().and_then(|s| token_of(s, word));
-            if !wanted.iter().any(|w| w.folded == folded_word) {
-                wanted.push(snippets::Wanted {
-                    folded: folded_word,
-                    stem,
-                    prefix,
-                });
-            }
-        }
+            .map(|(word, wanted)| snippets::Wanted {
+                stem: stemmer.as_mut().and_then(|s| token_of(s, word)),
+                ..wanted.clone()
+            })
+            .collect();
         Highlighter { wanted, stemmer }
     }
 

@@ -8,9 +8,12 @@
 //! "banking" still marks "banked" while "the" and "person" cost nothing. Owns no state; the
 //! engine hands in its analyzers.
 
+use std::sync::Arc;
+
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::query::{MARK_END, MARK_START};
+use super::typos::SpellingMatcher;
 
 /// Letters a word and a query word must share before the word is worth stemming. Stems of
 /// one word agree on more than this in every language the index stems.
@@ -24,6 +27,8 @@ pub struct Wanted {
     pub stem: Option<String>,
     /// Whether longer words starting with it count (the word being typed).
     pub prefix: bool,
+    /// The other spellings the search accepted for it (typos), if it allows any.
+    pub spellings: Option<Arc<SpellingMatcher>>,
 }
 
 struct Found {
@@ -115,7 +120,7 @@ pub fn snippet(
 }
 
 /// Which query word `word` (folded; `raw` as written) is, if any: the same folded word, a
-/// longer one for the word being typed, or one with the same stem.
+/// longer one for the word being typed, one within its typos, or one with the same stem.
 fn which_wanted(
     word: &str,
     raw: &str,
@@ -127,6 +132,14 @@ fn which_wanted(
         .position(|w| w.folded == word || (w.prefix && word.starts_with(w.folded.as_str())));
     if exact.is_some() {
         return exact;
+    }
+    let misspelt = wanted.iter().position(|w| {
+        w.spellings
+            .as_ref()
+            .is_some_and(|spellings| spellings.matches(word))
+    });
+    if misspelt.is_some() {
+        return misspelt;
     }
     let stemmer = stemmer?;
     let candidates: Vec<usize> = (0..wanted.len())
@@ -207,6 +220,7 @@ mod tests {
                 folded: w.to_string(),
                 stem: None,
                 prefix: false,
+                spellings: None,
             })
             .collect()
     }
@@ -244,5 +258,19 @@ mod tests {
             snippet.contains(&format!("{} {}", marked("family"), marked("banked"))),
             "{snippet}"
         );
+    }
+
+    #[test]
+    fn words_found_within_their_typos_are_marked() {
+        let text = "Filler words here. We recruited workers who share interests.";
+        let wanted = vec![Wanted {
+            folded: "recruted".into(),
+            stem: None,
+            prefix: false,
+            spellings: SpellingMatcher::new("recruted", 1, false).map(Arc::new),
+        }];
+        let snippet = snippet(text, &wanted, &mut folded(), None, 200).expect("a snippet");
+        assert!(snippet.contains(&marked("recruited")), "{snippet}");
+        assert!(!snippet.contains(&marked("workers")), "{snippet}");
     }
 }

@@ -34,29 +34,58 @@ impl OtherSpellings {
         typos: u8,
         prefix: bool,
     ) -> tantivy::Result<OtherSpellings> {
-        let dfa = |typos: u8| {
-            let term = Term::from_field_text(field, word);
-            let fuzzy = if prefix {
-                FuzzyTermQuery::new_prefix(term, typos, true)
-            } else {
-                FuzzyTermQuery::new(term, typos, true)
-            };
-            fuzzy.automaton()
-        };
-        let first_letter = word.chars().next().map_or(0, char::len_utf8);
         Ok(OtherSpellings {
             field,
-            automaton: Arc::new(Spellings {
-                first_right: dfa(typos)?,
-                first_wrong: if typos >= 2 {
-                    Some(dfa(typos - 1)?)
-                } else {
-                    None
-                },
-                first_letter: word.as_bytes()[..first_letter].to_vec(),
-                word: word.as_bytes().to_vec(),
-            }),
+            automaton: Arc::new(Spellings::new(field, word, typos, prefix)?),
         })
+    }
+
+    /// The same spellings, one word at a time (sharing the automata already built).
+    pub(super) fn matcher(&self) -> SpellingMatcher {
+        SpellingMatcher {
+            automaton: Arc::clone(&self.automaton),
+        }
+    }
+}
+
+/// The same test for one word at a time, for marking the words a search matched in a
+/// snippet: `recruted` marks *recruited*, as it found it.
+pub(crate) struct SpellingMatcher {
+    automaton: Arc<Spellings>,
+}
+
+impl SpellingMatcher {
+    /// None for a word that allows no typo (nothing to find beyond the word itself).
+    pub(crate) fn new(word: &str, typos: u8, prefix: bool) -> Option<SpellingMatcher> {
+        if typos == 0 {
+            return None;
+        }
+        // The field only labels the term the automaton is built from.
+        let automaton = Spellings::new(Field::from_field_id(0), word, typos, prefix).ok()?;
+        Some(SpellingMatcher {
+            automaton: Arc::new(automaton),
+        })
+    }
+
+    /// Whether `word` (folded) is another spelling of the query word; the word itself is not.
+    pub(crate) fn matches(&self, word: &str) -> bool {
+        let automaton = &*self.automaton;
+        let mut place = automaton.start();
+        for &byte in word.as_bytes() {
+            if !automaton.can_match(&place) {
+                return false;
+            }
+            place = automaton.accept(&place, byte);
+        }
+        automaton.is_match(&place)
+    }
+}
+
+impl std::fmt::Debug for SpellingMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpellingMatcher")
+            .field("word", &String::from_utf8_lossy(&self.automaton.word))
+            .finish()
     }
 }
 
@@ -104,6 +133,31 @@ struct Place {
 
 const RIGHT: usize = usize::MAX - 1;
 const WRONG: usize = usize::MAX;
+
+impl Spellings {
+    fn new(field: Field, word: &str, typos: u8, prefix: bool) -> tantivy::Result<Spellings> {
+        let dfa = |typos: u8| {
+            let term = Term::from_field_text(field, word);
+            let fuzzy = if prefix {
+                FuzzyTermQuery::new_prefix(term, typos, true)
+            } else {
+                FuzzyTermQuery::new(term, typos, true)
+            };
+            fuzzy.automaton()
+        };
+        let first_letter = word.chars().next().map_or(0, char::len_utf8);
+        Ok(Spellings {
+            first_right: dfa(typos)?,
+            first_wrong: if typos >= 2 {
+                Some(dfa(typos - 1)?)
+            } else {
+                None
+            },
+            first_letter: word.as_bytes()[..first_letter].to_vec(),
+            word: word.as_bytes().to_vec(),
+        })
+    }
+}
 
 impl Automaton for Spellings {
     type State = Place;
@@ -261,5 +315,34 @@ mod tests {
         assert!(words_found("ψπιτια", 1, false).is_empty());
         assert_eq!(words_found("ψπιτια", 2, false), vec!["σπιτια"]);
         assert_eq!(words_found("σπιτα", 1, false), vec!["σπιτια"]);
+    }
+
+    #[test]
+    fn the_matcher_agrees_with_the_index() {
+        for (word, typos, prefix) in [
+            ("support", 1, false),
+            ("suport", 1, false),
+            ("support", 1, true),
+            ("xupported", 2, false),
+            ("ψπιτια", 2, false),
+        ] {
+            let matcher = SpellingMatcher::new(word, typos, prefix).expect("a matcher");
+            let mut matched: Vec<String> = [
+                "support",
+                "suport",
+                "supports",
+                "supported",
+                "sport",
+                "rapport",
+                "σπιτια",
+            ]
+            .into_iter()
+            .filter(|w| matcher.matches(w))
+            .map(str::to_string)
+            .collect();
+            matched.sort();
+            assert_eq!(matched, words_found(word, typos, prefix), "{word}");
+        }
+        assert!(SpellingMatcher::new("bank", 0, false).is_none());
     }
 }
