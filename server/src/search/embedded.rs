@@ -436,7 +436,10 @@ impl Inner {
         if typos > 0 || typed {
             // Typo budgets are 0 to 2, which tantivy's automata all support.
             if let Ok(others) = OtherSpellings::new(f.all, &folded, typos, typed) {
-                spellings.push((folded.clone(), Arc::new(others.matcher())));
+                // Snippets mark these too; a prefix with no typos they already mark.
+                if typos > 0 {
+                    spellings.push((folded.clone(), Arc::new(others.matcher())));
+                }
                 let boost = if typed { 0.5 } else { 0.3 };
                 alternatives.push(Box::new(BoostQuery::new(Box::new(others), boost)));
             }
