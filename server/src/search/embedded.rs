@@ -18,8 +18,7 @@ use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
     Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
@@ -38,6 +37,7 @@ use super::facet_bits::{FacetCache, FacetCountCollector};
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
 use super::typos::{OtherSpellings, SpellingMatcher};
+use super::word_scores::WordQuery;
 use super::{
     Capabilities, Facet, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
     SearchResults, Sort,
@@ -398,20 +398,10 @@ impl Inner {
     ) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let folded = token_of(&mut analyzers.folded, word)?;
-        let mut alternatives: Vec<Box<dyn Query>> = vec![
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.all, &folded),
-                IndexRecordOption::WithFreqs,
-            )),
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.title, &folded),
-                    IndexRecordOption::WithFreqs,
-                )),
-                2.0,
-            )),
+        let mut scored: Vec<(Term, f32)> = vec![
+            (Term::from_field_text(f.all, &folded), 1.0),
+            (Term::from_field_text(f.title, &folded), 2.0),
         ];
-        let mut stems: Vec<(Field, String)> = Vec::new();
         for (lang, analyzer) in analyzers.stemmed.iter_mut() {
             let Some((_, field)) = f.stemmed.iter().find(|(l, _)| l == lang) else {
                 continue;
@@ -420,19 +410,14 @@ impl Inner {
                 continue;
             }
             if let Some(stem) = token_of(analyzer, word) {
-                stems.push((*field, stem));
+                scored.push((Term::from_field_text(*field, &stem), 1.0));
             }
-        }
-        for (field, stem) in stems {
-            alternatives.push(Box::new(TermQuery::new(
-                Term::from_field_text(field, &stem),
-                IndexRecordOption::WithFreqs,
-            )));
         }
         let typos = query::typo_budget(word);
         // The word being typed: its prefix query below also finds every word within the
         // typo budget, so a second walk of the dictionary for typos alone would be wasted.
         let typed = prefix && folded.chars().count() >= 2;
+        let mut constant: Vec<(OtherSpellings, f32)> = Vec::new();
         if typos > 0 || typed {
             // Typo budgets are 0 to 2, which tantivy's automata all support.
             if let Ok(others) = OtherSpellings::new(f.all, &folded, typos, typed) {
@@ -441,13 +426,14 @@ impl Inner {
                     spellings.push((folded.clone(), Arc::new(others.matcher())));
                 }
                 let boost = if typed { 0.5 } else { 0.3 };
-                alternatives.push(Box::new(BoostQuery::new(Box::new(others), boost)));
+                constant.push((others, boost));
             }
         }
-        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            alternatives,
-            0.1,
-        )))
+        Some(Box::new(WordQuery {
+            scored,
+            constant,
+            tie_breaker: 0.1,
+        }))
     }
 
     /// The text part of a query. `relaxed`: at least most words instead of all of them, for

@@ -19,6 +19,7 @@ pub mod query;
 mod snippets;
 pub mod sync;
 mod typos;
+mod word_scores;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
