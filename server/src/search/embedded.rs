@@ -416,7 +416,7 @@ impl Inner {
         let typos = query::typo_budget(word);
         // The word being typed: its prefix query below also finds every word within the
         // typo budget, so a second walk of the dictionary for typos alone would be wasted.
-        let typed = prefix && folded.chars().count() >= 2;
+        let typed = is_typed(prefix, &folded);
         let mut constant: Vec<(OtherSpellings, f32)> = Vec::new();
         if typos > 0 || typed {
             // Typo budgets are 0 to 2, which tantivy's automata all support.
@@ -796,6 +796,12 @@ pub fn body_snippet(query_text: &str, lang: &str, body: &str) -> Option<String> 
     highlighter.snippet(opening(body), &mut folded)
 }
 
+/// Whether the last word (`prefix`) is matched as the start of longer words: not when it
+/// is a single letter, which would match nearly every word.
+fn is_typed(prefix: bool, folded: &str) -> bool {
+    prefix && folded.chars().count() >= 2
+}
+
 /// The query's words as snippets look for them, before any language's stemming: built once
 /// per search and shared by each language's [`Highlighter`], because the typo automata
 /// cost more to build than a snippet to cut. Each with the word as typed, for stemming.
@@ -821,7 +827,7 @@ fn wanted_words(
             continue;
         }
         // As the search looked for it (`word_query`).
-        let typed = prefix && folded_word.chars().count() >= 2;
+        let typed = is_typed(prefix, &folded_word);
         let spellings = if in_phrase {
             None
         } else {

@@ -235,6 +235,17 @@ mod tests {
 
     use super::*;
 
+    /// The index the tests search, one word per document.
+    const WORDS: [&str; 7] = [
+        "support",
+        "suport",
+        "supports",
+        "supported",
+        "sport",
+        "rapport",
+        "σπιτια",
+    ];
+
     fn words_found(word: &str, typos: u8, prefix: bool) -> Vec<String> {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT | STORED);
@@ -242,15 +253,7 @@ mod tests {
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
-        for w in [
-            "support",
-            "suport",
-            "supports",
-            "supported",
-            "sport",
-            "rapport",
-            "σπιτια",
-        ] {
+        for w in WORDS {
             writer.add_document(doc!(text => w)).expect("add");
         }
         writer.commit().expect("commit");
@@ -327,19 +330,11 @@ mod tests {
             ("ψπιτια", 2, false),
         ] {
             let matcher = SpellingMatcher::new(word, typos, prefix).expect("a matcher");
-            let mut matched: Vec<String> = [
-                "support",
-                "suport",
-                "supports",
-                "supported",
-                "sport",
-                "rapport",
-                "σπιτια",
-            ]
-            .into_iter()
-            .filter(|w| matcher.matches(w))
-            .map(str::to_string)
-            .collect();
+            let mut matched: Vec<String> = WORDS
+                .into_iter()
+                .filter(|w| matcher.matches(w))
+                .map(str::to_string)
+                .collect();
             matched.sort();
             assert_eq!(matched, words_found(word, typos, prefix), "{word}");
         }
