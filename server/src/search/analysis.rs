@@ -47,6 +47,96 @@ pub(super) fn folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(folded_tokenizer())
 }
 
+/// The words of a text exactly as [`folded_analyzer`] cuts and folds them, for snippets,
+/// which fold twenty openings per search. Words in plain ASCII (most words of most texts)
+/// are found byte by byte and lowered in a buffer; only the others go through the
+/// analyzer, one word at a time. A test holds the two to the same words.
+pub(super) struct FoldedWords<'a> {
+    text: &'a str,
+    at: usize,
+    analyzer: &'a mut TextAnalyzer,
+    /// The current word: where it is in the text, and folded.
+    pub from: usize,
+    pub to: usize,
+    folded: String,
+}
+
+impl<'a> FoldedWords<'a> {
+    /// `analyzer` must be a [`folded_analyzer`].
+    pub(super) fn new(text: &'a str, analyzer: &'a mut TextAnalyzer) -> FoldedWords<'a> {
+        FoldedWords {
+            text,
+            at: 0,
+            analyzer,
+            from: 0,
+            to: 0,
+            folded: String::new(),
+        }
+    }
+
+    pub(super) fn folded(&self) -> &str {
+        &self.folded
+    }
+
+    /// The letter or digit at `at`, if there is one, and its length in bytes.
+    fn word_char_at(&self, at: usize) -> Option<usize> {
+        let byte = *self.text.as_bytes().get(at)?;
+        if byte.is_ascii() {
+            return byte.is_ascii_alphanumeric().then_some(1);
+        }
+        let c = self.text[at..].chars().next()?;
+        c.is_alphanumeric().then_some(c.len_utf8())
+    }
+
+    /// Moves to the next word; false at the end of the text.
+    pub(super) fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() {
+            // Skip to the next letter or digit, as the analyzer's tokenizer does.
+            let Some(first) = self.word_char_at(self.at) else {
+                let skip = if bytes[self.at].is_ascii() {
+                    1
+                } else {
+                    self.text[self.at..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8)
+                };
+                self.at += skip;
+                continue;
+            };
+            let from = self.at;
+            let mut ascii = first == 1;
+            self.at += first;
+            while let Some(len) = self.word_char_at(self.at) {
+                ascii &= len == 1;
+                self.at += len;
+            }
+            let text = self.text;
+            let word = &text[from..self.at];
+            self.folded.clear();
+            if ascii {
+                // The analyzer's limit is on the word's length in bytes, before folding.
+                if word.len() >= LONGEST_WORD {
+                    continue;
+                }
+                self.folded.push_str(word);
+                self.folded.make_ascii_lowercase();
+            } else {
+                let mut stream = self.analyzer.token_stream(word);
+                if !stream.advance() {
+                    continue;
+                }
+                self.folded.push_str(&stream.token().text);
+            }
+            self.from = from;
+            self.to = self.at;
+            return true;
+        }
+        false
+    }
+}
+
 /// Folded words reduced to their stem in `language` (`banking` → `bank`).
 pub(super) fn stemmed_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(folded_tokenizer())
@@ -263,6 +353,41 @@ mod tests {
         assert_ne!(pair_term("support", "the"), pair_term("the", "support"));
         assert_eq!(pair_term("support", "the"), pair_term("support", "the"));
         assert_eq!(pair_term("a", "b").len(), 3);
+    }
+
+    #[test]
+    fn folded_words_are_the_folded_analyzer_s_words() {
+        let long = "x".repeat(LONGEST_WORD);
+        let long_greek = "ω".repeat(LONGEST_WORD / 2);
+        let samples = [
+            "Circle of Support, PÉČE and péče: Ωμέγα ΣΟΦΙΑ ß Æsir İstanbul ǅemal",
+            "x̃ combining marks, ＡＢＣ wide letters, ①②③ and 12ab a_b co-op don't",
+            "työntekijöiden päivän stöd finansiering kuchyně rodina ½ 3rd",
+            &format!("short {long} {long}y {long_greek} {long_greek}ω end"),
+            "",
+            "   ...   ",
+            include_str!("../demo/case_stories.json"),
+            include_str!("../demo/practice_guides.json"),
+            include_str!("../demo/isf_templates.json"),
+        ];
+        let mut analyzer = folded_analyzer();
+        for text in samples {
+            let mut expected = Vec::new();
+            {
+                let mut stream = analyzer.token_stream(text);
+                while stream.advance() {
+                    let token = stream.token();
+                    expected.push((token.offset_from, token.offset_to, token.text.clone()));
+                }
+            }
+            let mut words = FoldedWords::new(text, &mut analyzer);
+            let mut found = Vec::new();
+            while words.advance() {
+                found.push((words.from, words.to, words.folded().to_string()));
+            }
+            assert!(text.len() < 1_000 || found.len() > 1_000, "a real text");
+            assert_eq!(found, expected, "{}", &text[..text.len().min(60)]);
+        }
     }
 
     #[test]

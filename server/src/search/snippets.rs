@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use super::analysis::FoldedWords;
 use super::query::{MARK_END, MARK_START};
 use super::typos::SpellingMatcher;
 
@@ -64,14 +65,14 @@ pub fn snippet(
     // or before that word, so the text beyond that word plus one window cannot change the
     // snippet: most hits stop reading well short of the 2,000 bytes they are given.
     let mut enough_at: Option<usize> = None;
-    let mut stream = folded.token_stream(text);
+    let mut stream = FoldedWords::new(text, folded);
     let window = loop {
         let mut more = false;
         while stream.advance() {
-            let token = stream.token();
+            let (from, to) = (stream.from, stream.to);
             let which = which_wanted(
-                token.text.as_str(),
-                &text[token.offset_from..token.offset_to],
+                stream.folded(),
+                &text[from..to],
                 wanted,
                 stemmer.as_deref_mut(),
             );
@@ -80,16 +81,16 @@ pub fn snippet(
                     seen[w] = true;
                     distinct += 1;
                     if distinct == wanted.len() {
-                        enough_at = Some(token.offset_from + max_chars);
+                        enough_at = Some(from + max_chars);
                     }
                 }
             }
             words.push(Found {
-                from: token.offset_from,
-                to: token.offset_to,
+                from,
+                to,
                 wanted: which,
             });
-            if enough_at.is_some_and(|limit| token.offset_to > limit) {
+            if enough_at.is_some_and(|limit| to > limit) {
                 more = true;
                 break;
             }
@@ -142,20 +143,19 @@ fn which_wanted(
         return misspelt;
     }
     let stemmer = stemmer?;
-    let candidates: Vec<usize> = (0..wanted.len())
-        .filter(|&i| {
-            wanted[i].stem.is_some()
-                && word.chars().count() >= SHARED_START
-                && start_of(word) == start_of(&wanted[i].folded)
-        })
-        .collect();
-    if candidates.is_empty() {
+    // Worth stemming when it starts with a query word's first letters (the query word
+    // having at least that many).
+    let shares_start = |w: &Wanted| {
+        let start = start_of(&w.folded);
+        w.stem.is_some() && word.starts_with(start) && start.chars().count() == SHARED_START
+    };
+    if !wanted.iter().any(shares_start) {
         return None;
     }
     let stem = stem_of(stemmer, raw)?;
-    candidates
-        .into_iter()
-        .find(|&i| wanted[i].stem.as_deref() == Some(stem.as_str()))
+    wanted
+        .iter()
+        .position(|w| shares_start(w) && w.stem.as_deref() == Some(stem.as_str()))
 }
 
 fn stem_of(stemmer: &mut TextAnalyzer, word: &str) -> Option<String> {

@@ -1,15 +1,23 @@
-//! One query word's alternatives (its folded form, in titles, its stems, its other spellings)
-//! scored term at a time into per-segment arrays, rather than as tantivy's union of one
-//! scorer per alternative. The union scores every document through a virtual call and a
-//! seek per alternative; here each term's postings are read straight through once, and the
-//! word becomes one set of documents with one score each. Scores are those of a
-//! `DisjunctionMaxQuery` over the same alternatives (the best plus `tie_breaker` times the
-//! rest). Owns no index and decides nothing about which alternatives a word has.
+//! A query's words scored term at a time into per-segment arrays and combined as sets.
+//!
+//! Each word's alternatives (its folded form, in titles, its stems, its other spellings) are
+//! read straight through once into a set of documents with a best and a summed score each,
+//! rather than as tantivy's union of one scorer per alternative (a virtual call and a seek
+//! per alternative per document). A word scores like a `DisjunctionMaxQuery` over its
+//! alternatives: the best plus `tie_breaker` times the rest.
+//!
+//! The words then combine as sets: the documents holding every required word (or enough of
+//! them, for a relaxed search) are one AND of bitsets, instead of one word's scorer seeking
+//! in the other's for each of its documents. A document scores the sum of the words it
+//! holds, stop words included, as a `BooleanQuery` of `Must` and `Should` clauses would.
+//! Quoted phrases take part as required members whose matches are read out whole.
+//!
+//! Owns no index and decides nothing about which alternatives a word has or which words
+//! are required: the engine (`embedded.rs`) builds the queries.
 
 use tantivy::postings::Postings;
-use tantivy::query::{BitSetDocSet, Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::BitSet;
 
 use super::typos::OtherSpellings;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
@@ -23,8 +31,35 @@ pub(super) struct WordQuery {
     pub tie_breaker: Score,
 }
 
-impl Query for WordQuery {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+/// What a document must hold to match a [`WordsQuery`].
+#[derive(Debug)]
+pub(super) enum Required {
+    Word(WordQuery),
+    /// A quoted phrase, or any other query: its matches are read out whole.
+    Phrase(Box<dyn Query>),
+}
+
+impl Clone for Required {
+    fn clone(&self) -> Required {
+        match self {
+            Required::Word(word) => Required::Word(word.clone()),
+            Required::Phrase(query) => Required::Phrase(query.box_clone()),
+        }
+    }
+}
+
+/// The text of a search: documents holding `needed` of the `required` members (all of them
+/// but in a relaxed search) score the sum of the members and `optional` words they hold.
+/// With nothing required, any optional word will do.
+#[derive(Clone, Debug)]
+pub(super) struct WordsQuery {
+    pub required: Vec<Required>,
+    pub optional: Vec<WordQuery>,
+    pub needed: usize,
+}
+
+impl WordQuery {
+    fn word_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<WordWeight> {
         let mut scored = Vec::with_capacity(self.scored.len());
         for (term, boost) in &self.scored {
             let bm25 = match enable_scoring {
@@ -43,17 +78,145 @@ impl Query for WordQuery {
         for (query, boost) in &self.constant {
             constant.push((query.weight(enable_scoring)?, *boost));
         }
-        Ok(Box::new(WordWeight {
+        Ok(WordWeight {
             scored,
             constant,
             tie_breaker: self.tie_breaker,
+        })
+    }
+}
+
+impl Query for WordsQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let mut required = Vec::with_capacity(self.required.len());
+        for member in &self.required {
+            required.push(match member {
+                Required::Word(word) => MemberWeight::Word(word.word_weight(enable_scoring)?),
+                Required::Phrase(query) => MemberWeight::Other(query.weight(enable_scoring)?),
+            });
+        }
+        let mut optional = Vec::with_capacity(self.optional.len());
+        for word in &self.optional {
+            optional.push(MemberWeight::Word(word.word_weight(enable_scoring)?));
+        }
+        Ok(Box::new(WordsWeight {
+            needed: self.needed.clamp(1, required.len().max(1)),
+            required,
+            optional,
             scoring: enable_scoring.is_scoring_enabled(),
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _) in &self.scored {
-            visitor(term, false);
+        let words = self.required.iter().filter_map(|member| match member {
+            Required::Word(word) => Some(word),
+            Required::Phrase(_) => None,
+        });
+        for word in words.chain(&self.optional) {
+            for (term, _) in &word.scored {
+                visitor(term, false);
+            }
+        }
+        for member in &self.required {
+            if let Required::Phrase(query) = member {
+                query.query_terms(visitor);
+            }
+        }
+    }
+}
+
+/// One segment's documents, one bit each.
+#[derive(Clone, Debug)]
+struct DocBits {
+    words: Vec<u64>,
+}
+
+impl DocBits {
+    fn new(max_doc: DocId) -> DocBits {
+        DocBits {
+            words: vec![0; (max_doc as usize).div_ceil(64)],
+        }
+    }
+
+    fn insert(&mut self, doc: DocId) {
+        self.words[(doc / 64) as usize] |= 1u64 << (doc % 64);
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.words
+            .get((doc / 64) as usize)
+            .is_some_and(|word| word & (1u64 << (doc % 64)) != 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.words.iter().all(|&word| word == 0)
+    }
+
+    fn len(&self) -> u32 {
+        self.words.iter().map(|word| word.count_ones()).sum()
+    }
+
+    fn and(&mut self, other: &DocBits) {
+        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
+            *mine &= theirs;
+        }
+    }
+
+    fn or(&mut self, other: &DocBits) {
+        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
+            *mine |= theirs;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.words.iter().enumerate().flat_map(|(at, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                Some(at as DocId * 64 + bit)
+            })
+        })
+    }
+}
+
+/// One member's documents in one segment, with each document's best alternative score and
+/// the sum of all its alternatives' scores (both empty when scoring is off).
+struct Matches {
+    docs: DocBits,
+    best: Vec<Score>,
+    sum: Vec<Score>,
+    tie_breaker: Score,
+}
+
+impl Matches {
+    fn new(max_doc: DocId, scoring: bool, tie_breaker: Score) -> Matches {
+        let scores = if scoring { max_doc as usize } else { 0 };
+        Matches {
+            docs: DocBits::new(max_doc),
+            best: vec![0.0; scores],
+            sum: vec![0.0; scores],
+            tie_breaker,
+        }
+    }
+
+    fn add(&mut self, doc: DocId, score: Score) {
+        let at = doc as usize;
+        if let (Some(best), Some(sum)) = (self.best.get_mut(at), self.sum.get_mut(at)) {
+            *best = best.max(score);
+            *sum += score;
+        }
+        self.docs.insert(doc);
+    }
+
+    fn score(&self, doc: DocId) -> Score {
+        let at = doc as usize;
+        match (self.best.get(at), self.sum.get(at)) {
+            (Some(best), Some(sum)) => best + (sum - best) * self.tie_breaker,
+            _ => 0.0,
         }
     }
 }
@@ -63,21 +226,19 @@ struct WordWeight {
     scored: Vec<(Term, Option<Bm25Weight>)>,
     constant: Vec<(Box<dyn Weight>, Score)>,
     tie_breaker: Score,
-    scoring: bool,
 }
 
-impl Weight for WordWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let max_doc = reader.max_doc();
-        let mut docs = BitSet::with_max_value(max_doc);
-        let (mut best, mut sum) = if self.scoring {
-            (
-                vec![0.0f32; max_doc as usize],
-                vec![0.0f32; max_doc as usize],
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
+impl WordWeight {
+    /// The word's documents in `reader`; scored only within `within` when given (an
+    /// optional word counts only in documents that match anyway).
+    fn matches(
+        &self,
+        reader: &SegmentReader,
+        scoring: bool,
+        within: Option<&DocBits>,
+    ) -> tantivy::Result<Matches> {
+        let mut found = Matches::new(reader.max_doc(), scoring, self.tie_breaker);
+        let wanted = |doc: DocId| within.is_none_or(|docs| docs.contains(doc));
         for (term, bm25) in &self.scored {
             let index = reader.inverted_index(term.field())?;
             let Some(info) = index.get_term_info(term)? else {
@@ -90,11 +251,10 @@ impl Weight for WordWeight {
                         index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
-                        let score = bm25.score(norms.fieldnorm_id(doc), postings.term_freq());
-                        let at = doc as usize;
-                        best[at] = best[at].max(score);
-                        sum[at] += score;
-                        docs.insert(doc);
+                        if wanted(doc) {
+                            let score = bm25.score(norms.fieldnorm_id(doc), postings.term_freq());
+                            found.add(doc, score);
+                        }
                         doc = postings.advance();
                     }
                 }
@@ -107,7 +267,9 @@ impl Weight for WordWeight {
                             break;
                         }
                         for &doc in block {
-                            docs.insert(doc);
+                            if wanted(doc) {
+                                found.docs.insert(doc);
+                            }
                         }
                         postings.advance();
                     }
@@ -118,20 +280,121 @@ impl Weight for WordWeight {
             let mut matches = weight.scorer(reader, 1.0)?;
             let mut doc = matches.doc();
             while doc != TERMINATED {
-                if self.scoring {
-                    let at = doc as usize;
-                    best[at] = best[at].max(*score);
-                    sum[at] += *score;
+                if wanted(doc) {
+                    found.add(doc, *score);
                 }
-                docs.insert(doc);
                 doc = matches.advance();
             }
         }
-        Ok(Box::new(WordScorer {
-            docs: BitSetDocSet::from(docs),
-            best,
-            sum,
-            tie_breaker: self.tie_breaker,
+        Ok(found)
+    }
+}
+
+enum MemberWeight {
+    Word(WordWeight),
+    Other(Box<dyn Weight>),
+}
+
+impl MemberWeight {
+    fn matches(
+        &self,
+        reader: &SegmentReader,
+        scoring: bool,
+        within: Option<&DocBits>,
+    ) -> tantivy::Result<Matches> {
+        match self {
+            MemberWeight::Word(word) => word.matches(reader, scoring, within),
+            MemberWeight::Other(weight) => {
+                let mut found = Matches::new(reader.max_doc(), scoring, 0.0);
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    if within.is_none_or(|docs| docs.contains(doc)) {
+                        let score = if scoring { scorer.score() } else { 0.0 };
+                        found.add(doc, score);
+                    }
+                    doc = scorer.advance();
+                }
+                Ok(found)
+            }
+        }
+    }
+}
+
+struct WordsWeight {
+    required: Vec<MemberWeight>,
+    optional: Vec<MemberWeight>,
+    needed: usize,
+    scoring: bool,
+}
+
+impl WordsWeight {
+    /// The documents holding enough required members, and the members' matches. None when
+    /// no document in the segment can match.
+    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Option<(DocBits, Vec<Matches>)>> {
+        let every = self.needed >= self.required.len();
+        let mut members = Vec::with_capacity(self.required.len() + self.optional.len());
+        for member in &self.required {
+            let found = member.matches(reader, self.scoring, None)?;
+            // A required word the segment lacks: nothing here can match.
+            if every && found.docs.is_empty() {
+                return Ok(None);
+            }
+            members.push(found);
+        }
+        let docs = if members.is_empty() {
+            None
+        } else if every {
+            let mut docs = members[0].docs.clone();
+            for found in &members[1..] {
+                docs.and(&found.docs);
+            }
+            Some(docs)
+        } else {
+            Some(at_least(reader.max_doc(), &members, self.needed))
+        };
+        let mut union = DocBits::new(reader.max_doc());
+        for member in &self.optional {
+            let found = member.matches(reader, self.scoring, docs.as_ref())?;
+            if docs.is_none() {
+                union.or(&found.docs);
+            }
+            members.push(found);
+        }
+        let docs = docs.unwrap_or(union);
+        if docs.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((docs, members)))
+    }
+}
+
+/// The documents held by at least `needed` of `members`.
+fn at_least(max_doc: DocId, members: &[Matches], needed: usize) -> DocBits {
+    let mut counts = vec![0u16; max_doc as usize];
+    for found in members {
+        for doc in found.docs.iter() {
+            counts[doc as usize] = counts[doc as usize].saturating_add(1);
+        }
+    }
+    let mut docs = DocBits::new(max_doc);
+    for (doc, &count) in counts.iter().enumerate() {
+        if usize::from(count) >= needed {
+            docs.insert(doc as DocId);
+        }
+    }
+    docs
+}
+
+impl Weight for WordsWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let Some((docs, members)) = self.matching(reader)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        Ok(Box::new(WordsScorer {
+            docs: BitsDocSet::new(docs),
+            members,
+            scoring: self.scoring,
             boost,
         }))
     }
@@ -144,21 +407,99 @@ impl Weight for WordWeight {
             )));
         }
         Ok(Explanation::new(
-            "best alternative plus the others' share",
+            "sum of the words held: each its best alternative plus the others' share",
             scorer.score(),
         ))
     }
 }
 
-struct WordScorer {
-    docs: BitSetDocSet,
-    best: Vec<Score>,
-    sum: Vec<Score>,
-    tie_breaker: Score,
+/// The documents of a [`DocBits`], in order.
+struct BitsDocSet {
+    bits: DocBits,
+    /// The word holding the current document, and its bits after it.
+    at: usize,
+    rest: u64,
+    doc: DocId,
+    len: u32,
+}
+
+impl BitsDocSet {
+    fn new(bits: DocBits) -> BitsDocSet {
+        let rest = bits.words.first().copied().unwrap_or(0);
+        let len = bits.len();
+        let mut docs = BitsDocSet {
+            bits,
+            at: 0,
+            rest,
+            doc: 0,
+            len,
+        };
+        docs.next_from_rest();
+        docs
+    }
+
+    fn next_from_rest(&mut self) -> DocId {
+        loop {
+            if self.rest != 0 {
+                let bit = self.rest.trailing_zeros();
+                self.rest &= self.rest - 1;
+                self.doc = self.at as DocId * 64 + bit;
+                return self.doc;
+            }
+            self.at += 1;
+            match self.bits.words.get(self.at) {
+                Some(&word) => self.rest = word,
+                None => {
+                    self.doc = TERMINATED;
+                    return TERMINATED;
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for BitsDocSet {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.next_from_rest()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc == TERMINATED || target <= self.doc {
+            return self.doc;
+        }
+        let at = (target / 64) as usize;
+        let Some(&word) = self.bits.words.get(at) else {
+            self.at = self.bits.words.len();
+            self.rest = 0;
+            self.doc = TERMINATED;
+            return TERMINATED;
+        };
+        self.at = at;
+        self.rest = word & (u64::MAX << (target % 64));
+        self.next_from_rest()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.len
+    }
+}
+
+struct WordsScorer {
+    docs: BitsDocSet,
+    /// Required members first, then optional words.
+    members: Vec<Matches>,
+    scoring: bool,
     boost: Score,
 }
 
-impl DocSet for WordScorer {
+impl DocSet for WordsScorer {
     fn advance(&mut self) -> DocId {
         self.docs.advance()
     }
@@ -176,20 +517,26 @@ impl DocSet for WordScorer {
     }
 }
 
-impl Scorer for WordScorer {
+impl Scorer for WordsScorer {
     fn score(&mut self) -> Score {
-        let at = self.docs.doc() as usize;
-        match (self.best.get(at), self.sum.get(at)) {
-            (Some(best), Some(sum)) => (best + (sum - best) * self.tie_breaker) * self.boost,
-            _ => self.boost,
+        if !self.scoring {
+            return self.boost;
         }
+        let doc = self.docs.doc();
+        let total: Score = self
+            .members
+            .iter()
+            .filter(|found| found.docs.contains(doc))
+            .map(|found| found.score(doc))
+            .sum();
+        total * self.boost
     }
 }
 
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::{BoostQuery, DisjunctionMaxQuery, TermQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{doc, DocAddress, Index, IndexWriter};
 
@@ -256,13 +603,140 @@ mod tests {
             found.sort_by_key(|(address, _)| *address);
             found
         };
-        let ours = scores(&word);
+        let ours = scores(&WordsQuery {
+            required: vec![Required::Word(word)],
+            optional: Vec::new(),
+            needed: 1,
+        });
         let theirs = scores(&union);
         assert_eq!(ours.len(), 4, "every document with hours or hour: {ours:?}");
         assert_eq!(ours.len(), theirs.len());
         for ((a, x), (b, y)) in ours.iter().zip(&theirs) {
             assert_eq!(a, b);
             assert!((x - y).abs() < 1e-5, "{a:?}: {x} against {y}");
+        }
+    }
+
+    /// Sorted (document, score) pairs, for comparing two queries' results.
+    fn scored(searcher: &tantivy::Searcher, query: &dyn Query) -> Vec<(DocAddress, Score)> {
+        let mut found: Vec<(DocAddress, Score)> = searcher
+            .search(query, &TopDocs::with_limit(100).order_by_score())
+            .expect("search")
+            .into_iter()
+            .map(|(score, address)| (address, score))
+            .collect();
+        found.sort_by_key(|(address, _)| *address);
+        found
+    }
+
+    #[test]
+    fn words_combine_as_a_boolean_query_of_required_and_optional_words_would() {
+        let mut schema = Schema::builder();
+        let all = schema.add_text_field("all", TEXT);
+        let title = schema.add_text_field("title", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for (t, a) in [
+            ("Banking hours", "the family banked hours with the staff"),
+            ("Staff", "staff and family and hours"),
+            ("Family", "a family without the other words"),
+            ("Hours", "hours of the day"),
+            ("Staff hours", "staff hours"),
+            ("Nothing", "nothing here"),
+            ("Family staff", "the family chose the staff"),
+        ] {
+            writer
+                .add_document(doc!(title => t, all => format!("{t} {a}")))
+                .expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let word = |w: &str| WordQuery {
+            scored: vec![
+                (Term::from_field_text(all, w), 1.0),
+                (Term::from_field_text(title, w), 2.0),
+            ],
+            constant: Vec::new(),
+            tie_breaker: 0.1,
+        };
+        let disjunction = |w: &str| -> Box<dyn Query> {
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                vec![
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(all, w),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(title, w),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        2.0,
+                    )),
+                ],
+                0.1,
+            ))
+        };
+        let required = ["family", "staff", "hours"];
+        let words = |needed: usize| WordsQuery {
+            required: required.iter().map(|w| Required::Word(word(w))).collect(),
+            optional: vec![word("the")],
+            needed,
+        };
+        let strict = BooleanQuery::new(
+            required
+                .iter()
+                .map(|w| (Occur::Must, disjunction(w)))
+                .chain([(Occur::Should, disjunction("the"))])
+                .collect(),
+        );
+        let relaxed = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    required
+                        .iter()
+                        .map(|w| (Occur::Should, disjunction(w)))
+                        .collect(),
+                    2,
+                )) as Box<dyn Query>,
+            ),
+            (Occur::Should, disjunction("the")),
+        ]);
+        let stop_words_only = WordsQuery {
+            required: Vec::new(),
+            optional: vec![word("the"), word("of")],
+            needed: 0,
+        };
+        let union = BooleanQuery::union(vec![disjunction("the"), disjunction("of")]);
+        for (name, ours, theirs, expected) in [
+            (
+                "every word",
+                scored(&searcher, &words(3)),
+                scored(&searcher, &strict),
+                2,
+            ),
+            (
+                "two of three",
+                scored(&searcher, &words(2)),
+                scored(&searcher, &relaxed),
+                4,
+            ),
+            (
+                "stop words only",
+                scored(&searcher, &stop_words_only),
+                scored(&searcher, &union),
+                4,
+            ),
+        ] {
+            assert_eq!(ours.len(), expected, "{name}: {ours:?}");
+            assert_eq!(ours.len(), theirs.len(), "{name}");
+            for ((a, x), (b, y)) in ours.iter().zip(&theirs) {
+                assert_eq!(a, b, "{name}");
+                assert!((x - y).abs() < 1e-5, "{name}, {a:?}: {x} against {y}");
+            }
         }
     }
 }
