@@ -10,7 +10,10 @@
 //!
 //! Segments never change once written (deletions are applied by the collector, which never
 //! sees a deleted document), so a segment's sets are built once and kept until the segment
-//! leaves the index. Owns nothing but this cache; what to count is the engine's business.
+//! leaves the index. Values are numbered across segments, so that segments' counts add up
+//! by number rather than by looking each value up by name (string comparisons were a
+//! twentieth of a search). Owns nothing but this cache; what to count is the engine's
+//! business.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -58,8 +61,42 @@ enum Holders {
     Sparse(Vec<DocId>),
 }
 
+/// Every facet value any segment has held, numbered in the order first seen.
+#[derive(Default)]
+struct ValueNumbers {
+    numbers: HashMap<(Facet, Arc<str>), u32>,
+    named: Arc<NamedValues>,
+}
+
+/// The values by number, and their numbers in (facet, value) order.
+#[derive(Default, Clone)]
+struct NamedValues {
+    names: Vec<(Facet, Arc<str>)>,
+    sorted: Vec<u32>,
+}
+
+impl ValueNumbers {
+    fn number(&mut self, facet: Facet, value: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(&(facet, Arc::from(value))) {
+            return number;
+        }
+        let number = self.numbers.len() as u32;
+        self.numbers.insert((facet, Arc::from(value)), number);
+        // Copies the names only while a search still holds them.
+        let named = Arc::make_mut(&mut self.named);
+        named.names.push((facet, Arc::from(value)));
+        let names = &named.names;
+        let at = named
+            .sorted
+            .partition_point(|&n| (names[n as usize].0, &*names[n as usize].1) < (facet, value));
+        named.sorted.insert(at, number);
+        number
+    }
+}
+
 struct SegmentFacets {
-    values: Vec<(Facet, Arc<str>, Holders)>,
+    /// Each value's number and the documents holding it.
+    values: Vec<(u32, Holders)>,
     /// The same sets turned around: document `d`'s values are
     /// `values_of[starts[d]..starts[d + 1]]` (indexes into `values`). A narrow search counts
     /// faster by visiting its few matches than by intersecting every value's set.
@@ -72,7 +109,11 @@ struct SegmentFacets {
 }
 
 impl SegmentFacets {
-    fn build(segment: &SegmentReader, field: Field) -> Result<SegmentFacets, SearchError> {
+    fn build(
+        segment: &SegmentReader,
+        field: Field,
+        numbers: &mut ValueNumbers,
+    ) -> Result<SegmentFacets, SearchError> {
         let index = segment
             .inverted_index(field)
             .map_err(super::embedded::index_error)?;
@@ -118,7 +159,7 @@ impl SegmentFacets {
                 }
                 Holders::Dense(bits)
             };
-            values.push((facet, Arc::from(value), holders));
+            values.push((numbers.number(facet, value), holders));
         }
         pairs.sort_unstable();
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
@@ -132,11 +173,11 @@ impl SegmentFacets {
         let values_of = pairs.into_iter().map(|(_, value)| value).collect();
         let dense_values = values
             .iter()
-            .filter(|(_, _, h)| matches!(h, Holders::Dense(_)))
+            .filter(|(_, h)| matches!(h, Holders::Dense(_)))
             .count();
         let sparse_docs = values
             .iter()
-            .map(|(_, _, h)| match h {
+            .map(|(_, h)| match h {
                 Holders::Sparse(docs) => docs.len(),
                 Holders::Dense(_) => 0,
             })
@@ -151,7 +192,7 @@ impl SegmentFacets {
     }
 
     /// Each value's number of matches, visiting the matches one by one.
-    fn count_by_document(&self, matches: &Bits) -> Vec<(Facet, Arc<str>, u64)> {
+    fn count_by_document(&self, matches: &Bits) -> Vec<(u32, u64)> {
         let mut counts = vec![0u64; self.values.len()];
         for (i, &word) in matches.words.iter().enumerate() {
             let mut rest = word;
@@ -168,13 +209,13 @@ impl SegmentFacets {
             .into_iter()
             .zip(&self.values)
             .filter(|(count, _)| *count > 0)
-            .map(|(count, (facet, value, _))| (*facet, value.clone(), count))
+            .map(|(count, (number, _))| (*number, count))
             .collect()
     }
 
     /// Each value's number of matches, given the segment's matches (values with none left
     /// out).
-    fn count(&self, matches: &Bits, matched: u64) -> Vec<(Facet, Arc<str>, u64)> {
+    fn count(&self, matches: &Bits, matched: u64) -> Vec<(u32, u64)> {
         let per_document = matched as usize * self.values_of.len() / self.starts.len().max(1);
         if per_document < self.dense_values * matches.words.len() / 2 + self.sparse_docs {
             return self.count_by_document(matches);
@@ -183,7 +224,7 @@ impl SegmentFacets {
     }
 
     /// Each value's number of matches, intersecting each value's set with the matches.
-    fn count_by_sets(&self, matches: &Bits) -> Vec<(Facet, Arc<str>, u64)> {
+    fn count_by_sets(&self, matches: &Bits) -> Vec<(u32, u64)> {
         // A narrow search touches few words of the bitset: only those need intersecting.
         // A broad one touches most, and a plain pass over all of them is faster.
         let occupied: Vec<usize> = (0..matches.words.len())
@@ -191,7 +232,7 @@ impl SegmentFacets {
             .collect();
         let broad = occupied.len() * 2 > matches.words.len();
         let mut counts = Vec::new();
-        for (facet, value, holders) in &self.values {
+        for (number, holders) in &self.values {
             let count = match holders {
                 Holders::Sparse(docs) => {
                     docs.iter().filter(|&&d| matches.contains(d)).count() as u64
@@ -208,7 +249,7 @@ impl SegmentFacets {
                     .sum(),
             };
             if count > 0 {
-                counts.push((*facet, value.clone(), count));
+                counts.push((*number, count));
             }
         }
         counts
@@ -219,6 +260,7 @@ impl SegmentFacets {
 #[derive(Default)]
 pub struct FacetCache {
     segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+    numbers: Mutex<ValueNumbers>,
 }
 
 impl FacetCache {
@@ -232,10 +274,20 @@ impl FacetCache {
             if let std::collections::hash_map::Entry::Vacant(entry) =
                 segments.entry(segment.segment_id())
             {
-                entry.insert(Arc::new(SegmentFacets::build(segment, field)?));
+                let mut numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+                entry.insert(Arc::new(SegmentFacets::build(
+                    segment,
+                    field,
+                    &mut numbers,
+                )?));
             }
         }
         Ok(())
+    }
+
+    fn named(&self) -> Arc<NamedValues> {
+        let numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(&numbers.named)
     }
 
     fn get(&self, id: SegmentId) -> Option<Arc<SegmentFacets>> {
@@ -280,26 +332,41 @@ impl Collector for FacetCountCollector {
         &self,
         segment_fruits: Vec<SegmentCounts>,
     ) -> tantivy::Result<(u64, FacetCounts)> {
+        let named = self.cache.named();
         let mut total = 0;
-        let mut merged: FacetCounts = BTreeMap::new();
-        for (count, counts) in segment_fruits {
+        let mut counts = vec![0u64; named.names.len()];
+        for (count, segment_counts) in segment_fruits {
             total += count;
-            for (facet, value, n) in counts {
-                let into = merged.entry(facet).or_default();
-                match into.get_mut(&*value) {
-                    Some(sum) => *sum += n,
-                    None => {
-                        into.insert(value.to_string(), n);
-                    }
+            for (number, n) in segment_counts {
+                if let Some(sum) = counts.get_mut(number as usize) {
+                    *sum += n;
                 }
             }
+        }
+        // In (facet, value) order, so each facet's map is built from sorted values at once.
+        let mut merged: FacetCounts = BTreeMap::new();
+        let mut values = named
+            .sorted
+            .iter()
+            .map(|&number| (&named.names[number as usize], counts[number as usize]))
+            .filter(|(_, count)| *count > 0)
+            .peekable();
+        while let Some(((facet, _), _)) = values.peek() {
+            let facet = *facet;
+            let of_facet: BTreeMap<String, u64> = std::iter::from_fn(|| {
+                values
+                    .next_if(|((f, _), _)| *f == facet)
+                    .map(|((_, value), count)| (value.to_string(), count))
+            })
+            .collect();
+            merged.insert(facet, of_facet);
         }
         Ok((total, merged))
     }
 }
 
 /// One segment's matches and its values' counts.
-type SegmentCounts = (u64, Vec<(Facet, Arc<str>, u64)>);
+type SegmentCounts = (u64, Vec<(u32, u64)>);
 
 impl SegmentCollector for FacetCountSegmentCollector {
     type Fruit = SegmentCounts;
@@ -360,18 +427,26 @@ mod tests {
         writer.commit().expect("commit");
         let searcher = index.reader().expect("reader").searcher();
         let segment = &searcher.segment_readers()[0];
-        let facets = SegmentFacets::build(segment, field).expect("facet sets");
+        let mut numbers = ValueNumbers::default();
+        let facets = SegmentFacets::build(segment, field, &mut numbers).expect("facet sets");
         assert!(facets
             .values
             .iter()
-            .any(|(_, _, h)| matches!(h, Holders::Sparse(_))));
+            .any(|(_, h)| matches!(h, Holders::Sparse(_))));
         assert!(facets
             .values
             .iter()
-            .any(|(_, _, h)| matches!(h, Holders::Dense(_))));
-        let sorted = |mut counts: Vec<(Facet, Arc<str>, u64)>| {
-            counts.sort_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
-            counts
+            .any(|(_, h)| matches!(h, Holders::Dense(_))));
+        let sorted = |counts: Vec<(u32, u64)>| {
+            let mut named: Vec<(Facet, Arc<str>, u64)> = counts
+                .into_iter()
+                .map(|(number, count)| {
+                    let (facet, value) = numbers.named.names[number as usize].clone();
+                    (facet, value, count)
+                })
+                .collect();
+            named.sort_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+            named
         };
         for every in [1u32, 2, 3, 50, 97, 1_000] {
             let mut matches = Bits::new(segment.max_doc());
@@ -394,5 +469,73 @@ mod tests {
                 .count() as u64;
             assert_eq!(type_a.unwrap_or(0), expected, "every {every}");
         }
+    }
+
+    #[test]
+    fn counts_add_up_across_segments_by_value() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field("facets", tantivy::schema::FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        // Two segments: values in both, in one only, and first seen in the second.
+        let segments: [&[(&str, &str)]; 2] = [
+            &[
+                ("lang", "fi"),
+                ("lang", "en"),
+                ("lang", "fi"),
+                ("country", "se"),
+            ],
+            &[
+                ("lang", "en"),
+                ("lang", "el"),
+                ("country", "fi"),
+                ("lang", "fi"),
+            ],
+        ];
+        for docs in segments {
+            for (facet, value) in docs {
+                let mut d = TantivyDocument::default();
+                d.add_facet(field, TantivyFacet::from_path([*facet, *value]));
+                writer.add_document(d).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let cache = Arc::new(FacetCache::default());
+        cache.prepare(&searcher, field).expect("facet sets");
+        let (total, counts) = searcher
+            .search(
+                &tantivy::query::AllQuery,
+                &FacetCountCollector {
+                    cache: cache.clone(),
+                },
+            )
+            .expect("search");
+        assert_eq!(total, 8);
+        let of = |facet: Facet| -> Vec<(String, u64)> {
+            counts
+                .get(&facet)
+                .map(|m| m.iter().map(|(v, n)| (v.clone(), *n)).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            of(Facet::Lang),
+            vec![("el".into(), 1), ("en".into(), 2), ("fi".into(), 3)]
+        );
+        assert_eq!(of(Facet::Country), vec![("fi".into(), 1), ("se".into(), 1)]);
+        // A value seen again keeps its number; the names stay in (facet, value) order.
+        let named = cache.named();
+        assert_eq!(named.names.len(), 5);
+        let in_order: Vec<(Facet, &str)> = named
+            .sorted
+            .iter()
+            .map(|&n| (named.names[n as usize].0, &*named.names[n as usize].1))
+            .collect();
+        let mut expected = in_order.clone();
+        expected.sort();
+        assert_eq!(in_order, expected);
     }
 }
