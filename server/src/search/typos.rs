@@ -13,8 +13,8 @@
 use std::sync::Arc;
 
 use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
-use tantivy::schema::Field;
-use tantivy::Term;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, SegmentReader, Term};
 use tantivy_fst::Automaton;
 
 /// Documents holding a word within `typos` of `word` (or beginning within them, with
@@ -38,6 +38,35 @@ impl OtherSpellings {
             field,
             automaton: Arc::new(Spellings::new(field, word, typos, prefix)?),
         })
+    }
+
+    /// Calls `each` with every document of `reader` holding one of the spellings: once per
+    /// spelling it holds, so a document holding two is given twice.
+    pub(super) fn for_each_document(
+        &self,
+        reader: &SegmentReader,
+        mut each: impl FnMut(DocId),
+    ) -> tantivy::Result<()> {
+        let index = reader.inverted_index(self.field)?;
+        let mut terms = index
+            .terms()
+            .search(self.automaton.as_ref())
+            .into_stream()?;
+        while terms.advance() {
+            let mut postings =
+                index.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            loop {
+                let docs = postings.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                for &doc in docs {
+                    each(doc);
+                }
+                postings.advance();
+            }
+        }
+        Ok(())
     }
 
     /// The same spellings, one word at a time (sharing the automata already built).
