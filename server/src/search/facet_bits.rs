@@ -23,40 +23,13 @@ use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
+use super::doc_bits::DocBits;
 use super::{Facet, FacetCounts, SearchError};
-
-/// The documents of one segment, one bit each.
-#[derive(Clone)]
-struct Bits {
-    words: Vec<u64>,
-}
-
-impl Bits {
-    fn new(max_doc: DocId) -> Bits {
-        Bits {
-            words: vec![0; (max_doc as usize).div_ceil(64)],
-        }
-    }
-
-    fn insert(&mut self, doc: DocId) {
-        self.words[(doc / 64) as usize] |= 1u64 << (doc % 64);
-    }
-
-    fn contains(&self, doc: DocId) -> bool {
-        self.words
-            .get((doc / 64) as usize)
-            .is_some_and(|word| word & (1u64 << (doc % 64)) != 0)
-    }
-
-    fn count(&self) -> u64 {
-        self.words.iter().map(|w| u64::from(w.count_ones())).sum()
-    }
-}
 
 /// The documents holding one facet value in one segment.
 enum Holders {
     /// Values held by many documents: intersected word by word.
-    Dense(Bits),
+    Dense(DocBits),
     /// Values held by few (fewer documents than the bitset has words): looked up one by one.
     Sparse(Vec<DocId>),
 }
@@ -153,7 +126,7 @@ impl SegmentFacets {
             let holders = if docs.len() < words {
                 Holders::Sparse(docs)
             } else {
-                let mut bits = Bits::new(max_doc);
+                let mut bits = DocBits::new(max_doc);
                 for doc in docs {
                     bits.insert(doc);
                 }
@@ -192,17 +165,13 @@ impl SegmentFacets {
     }
 
     /// Each value's number of matches, visiting the matches one by one.
-    fn count_by_document(&self, matches: &Bits) -> Vec<(u32, u64)> {
+    fn count_by_document(&self, matches: &DocBits) -> Vec<(u32, u64)> {
         let mut counts = vec![0u64; self.values.len()];
-        for (i, &word) in matches.words.iter().enumerate() {
-            let mut rest = word;
-            while rest != 0 {
-                let doc = i * 64 + rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
-                for &value in &self.values_of[from..to] {
-                    counts[value as usize] += 1;
-                }
+        for doc in matches.iter() {
+            let doc = doc as usize;
+            let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
+            for &value in &self.values_of[from..to] {
+                counts[value as usize] += 1;
             }
         }
         counts
@@ -215,7 +184,7 @@ impl SegmentFacets {
 
     /// Each value's number of matches, given the segment's matches (values with none left
     /// out).
-    fn count(&self, matches: &Bits, matched: u64) -> Vec<(u32, u64)> {
+    fn count(&self, matches: &DocBits, matched: u64) -> Vec<(u32, u64)> {
         let per_document = matched as usize * self.values_of.len() / self.starts.len().max(1);
         if per_document < self.dense_values * matches.words.len() / 2 + self.sparse_docs {
             return self.count_by_document(matches);
@@ -224,7 +193,7 @@ impl SegmentFacets {
     }
 
     /// Each value's number of matches, intersecting each value's set with the matches.
-    fn count_by_sets(&self, matches: &Bits) -> Vec<(u32, u64)> {
+    fn count_by_sets(&self, matches: &DocBits) -> Vec<(u32, u64)> {
         // A narrow search touches few words of the bitset: only those need intersecting.
         // A broad one touches most, and a plain pass over all of them is faster.
         let occupied: Vec<usize> = (0..matches.words.len())
@@ -306,7 +275,7 @@ pub struct FacetCountCollector {
 
 pub struct FacetCountSegmentCollector {
     facets: Option<Arc<SegmentFacets>>,
-    matches: Bits,
+    matches: DocBits,
 }
 
 impl Collector for FacetCountCollector {
@@ -320,7 +289,7 @@ impl Collector for FacetCountCollector {
     ) -> tantivy::Result<FacetCountSegmentCollector> {
         Ok(FacetCountSegmentCollector {
             facets: self.cache.get(segment.segment_id()),
-            matches: Bits::new(segment.max_doc()),
+            matches: DocBits::new(segment.max_doc()),
         })
     }
 
@@ -382,7 +351,7 @@ impl SegmentCollector for FacetCountSegmentCollector {
     }
 
     fn harvest(self) -> SegmentCounts {
-        let matched = self.matches.count();
+        let matched = self.matches.len();
         let counts = match &self.facets {
             Some(facets) => facets.count(&self.matches, matched),
             None => Vec::new(),
@@ -397,14 +366,20 @@ mod tests {
     use tantivy::schema::{Facet as TantivyFacet, Schema};
     use tantivy::{Index, TantivyDocument};
 
-    #[test]
-    fn counting_by_document_and_by_sets_agree() {
+    /// An empty index with one facet field, and its writer.
+    fn facet_index() -> (Index, Field, tantivy::IndexWriter) {
         let mut builder = Schema::builder();
         let field = builder.add_facet_field("facets", tantivy::schema::FacetOptions::default());
         let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index
+        let writer = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
+        (index, field, writer)
+    }
+
+    #[test]
+    fn counting_by_document_and_by_sets_agree() {
+        let (index, field, mut writer) = facet_index();
         for doc in 0..1_000u32 {
             let mut d = TantivyDocument::default();
             // Common values (dense sets), rare ones (sparse lists), several per document.
@@ -449,7 +424,7 @@ mod tests {
             named
         };
         for every in [1u32, 2, 3, 50, 97, 1_000] {
-            let mut matches = Bits::new(segment.max_doc());
+            let mut matches = DocBits::new(segment.max_doc());
             for doc in (0..1_000).step_by(every as usize) {
                 matches.insert(doc);
             }
@@ -473,12 +448,7 @@ mod tests {
 
     #[test]
     fn counts_add_up_across_segments_by_value() {
-        let mut builder = Schema::builder();
-        let field = builder.add_facet_field("facets", tantivy::schema::FacetOptions::default());
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: tantivy::IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (index, field, mut writer) = facet_index();
         // Two segments: values in both, in one only, and first seen in the second.
         let segments: [&[(&str, &str)]; 2] = [
             &[

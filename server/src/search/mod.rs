@@ -10,6 +10,7 @@
 //! and organisations but never changes them, and knows nothing of HTTP.
 
 mod analysis;
+mod doc_bits;
 pub mod documents;
 pub mod embedded;
 mod facet_bits;

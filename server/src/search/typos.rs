@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
+use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, SegmentReader, Term};
 use tantivy_fst::Automaton;
@@ -124,15 +124,6 @@ impl std::fmt::Debug for OtherSpellings {
             .field("field", &self.field)
             .field("word", &String::from_utf8_lossy(&self.automaton.word))
             .finish()
-    }
-}
-
-impl Query for OtherSpellings {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(AutomatonWeight::<Spellings>::new(
-            self.field,
-            Arc::clone(&self.automaton),
-        )))
     }
 }
 
@@ -258,11 +249,23 @@ impl Automaton for Spellings {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{AutomatonWeight, EnableScoring, Query, Weight};
     use tantivy::schema::{Schema, STORED, TEXT};
-    use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+    use tantivy::{doc, DocAddress, Index, IndexWriter, TantivyDocument};
 
     use super::*;
+
+    /// The same documents as tantivy's own automaton query finds them: a reference for
+    /// the word scorers' tests (`word_scores.rs`), which read them with
+    /// [`OtherSpellings::for_each_document`].
+    impl Query for OtherSpellings {
+        fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+            Ok(Box::new(AutomatonWeight::<Spellings>::new(
+                self.field,
+                Arc::clone(&self.automaton),
+            )))
+        }
+    }
 
     /// The index the tests search, one word per document.
     const WORDS: [&str; 7] = [
@@ -287,10 +290,16 @@ mod tests {
         }
         writer.commit().expect("commit");
         let searcher = index.reader().expect("reader").searcher();
-        let query = OtherSpellings::new(text, word, typos, prefix).expect("automaton");
-        let mut found: Vec<String> = searcher
-            .search(&query, &DocSetCollector)
-            .expect("search")
+        let others = OtherSpellings::new(text, word, typos, prefix).expect("automaton");
+        let mut addresses = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            others
+                .for_each_document(reader, |doc| {
+                    addresses.push(DocAddress::new(segment as u32, doc))
+                })
+                .expect("postings");
+        }
+        let mut found: Vec<String> = addresses
             .into_iter()
             .map(|address| {
                 let doc: TantivyDocument = searcher.doc(address).expect("stored");

@@ -19,6 +19,7 @@ use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 
+use super::doc_bits::{DocBits, DocBitsDocSet};
 use super::typos::OtherSpellings;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
@@ -118,64 +119,6 @@ impl Query for WordsQuery {
                 query.query_terms(visitor);
             }
         }
-    }
-}
-
-/// One segment's documents, one bit each.
-#[derive(Clone, Debug)]
-struct DocBits {
-    words: Vec<u64>,
-}
-
-impl DocBits {
-    fn new(max_doc: DocId) -> DocBits {
-        DocBits {
-            words: vec![0; (max_doc as usize).div_ceil(64)],
-        }
-    }
-
-    fn insert(&mut self, doc: DocId) {
-        self.words[(doc / 64) as usize] |= 1u64 << (doc % 64);
-    }
-
-    fn contains(&self, doc: DocId) -> bool {
-        self.words
-            .get((doc / 64) as usize)
-            .is_some_and(|word| word & (1u64 << (doc % 64)) != 0)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.words.iter().all(|&word| word == 0)
-    }
-
-    fn len(&self) -> u32 {
-        self.words.iter().map(|word| word.count_ones()).sum()
-    }
-
-    fn and(&mut self, other: &DocBits) {
-        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
-            *mine &= theirs;
-        }
-    }
-
-    fn or(&mut self, other: &DocBits) {
-        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
-            *mine |= theirs;
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
-        self.words.iter().enumerate().flat_map(|(at, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = rest.trailing_zeros();
-                rest &= rest - 1;
-                Some(at as DocId * 64 + bit)
-            })
-        })
     }
 }
 
@@ -389,7 +332,7 @@ impl Weight for WordsWeight {
             return Ok(Box::new(EmptyScorer));
         };
         Ok(Box::new(WordsScorer {
-            docs: BitsDocSet::new(docs),
+            docs: DocBitsDocSet::new(docs),
             members,
             scoring: self.scoring,
             boost,
@@ -410,86 +353,8 @@ impl Weight for WordsWeight {
     }
 }
 
-/// The documents of a [`DocBits`], in order.
-struct BitsDocSet {
-    bits: DocBits,
-    /// The word holding the current document, and its bits after it.
-    at: usize,
-    rest: u64,
-    doc: DocId,
-    len: u32,
-}
-
-impl BitsDocSet {
-    fn new(bits: DocBits) -> BitsDocSet {
-        let rest = bits.words.first().copied().unwrap_or(0);
-        let len = bits.len();
-        let mut docs = BitsDocSet {
-            bits,
-            at: 0,
-            rest,
-            doc: 0,
-            len,
-        };
-        docs.next_from_rest();
-        docs
-    }
-
-    fn next_from_rest(&mut self) -> DocId {
-        loop {
-            if self.rest != 0 {
-                let bit = self.rest.trailing_zeros();
-                self.rest &= self.rest - 1;
-                self.doc = self.at as DocId * 64 + bit;
-                return self.doc;
-            }
-            self.at += 1;
-            match self.bits.words.get(self.at) {
-                Some(&word) => self.rest = word,
-                None => {
-                    self.doc = TERMINATED;
-                    return TERMINATED;
-                }
-            }
-        }
-    }
-}
-
-impl DocSet for BitsDocSet {
-    fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
-        }
-        self.next_from_rest()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc == TERMINATED || target <= self.doc {
-            return self.doc;
-        }
-        let at = (target / 64) as usize;
-        let Some(&word) = self.bits.words.get(at) else {
-            self.at = self.bits.words.len();
-            self.rest = 0;
-            self.doc = TERMINATED;
-            return TERMINATED;
-        };
-        self.at = at;
-        self.rest = word & (u64::MAX << (target % 64));
-        self.next_from_rest()
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.len
-    }
-}
-
 struct WordsScorer {
-    docs: BitsDocSet,
+    docs: DocBitsDocSet,
     /// Required members first, then optional words.
     members: Vec<Matches>,
     scoring: bool,
@@ -534,13 +399,14 @@ impl Scorer for WordsScorer {
 mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
-    use tantivy::schema::{Schema, TEXT};
+    use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{doc, DocAddress, Index, IndexWriter};
 
     use super::*;
 
-    #[test]
-    fn scores_are_those_of_a_disjunction_max_over_the_same_alternatives() {
+    /// A searcher over documents of (title, text), each text also holding its title as
+    /// the engine's `all` field does; with the `all` and `title` fields.
+    fn searcher_over(docs: &[(&str, &str)]) -> (tantivy::Searcher, Field, Field) {
         let mut schema = Schema::builder();
         let all = schema.add_text_field("all", TEXT);
         let title = schema.add_text_field("title", TEXT);
@@ -548,7 +414,19 @@ mod tests {
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
-        for (t, a) in [
+        for (t, a) in docs {
+            writer
+                .add_document(doc!(title => *t, all => format!("{t} {a}")))
+                .expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        (searcher, all, title)
+    }
+
+    #[test]
+    fn scores_are_those_of_a_disjunction_max_over_the_same_alternatives() {
+        let (searcher, all, title) = searcher_over(&[
             ("Banking hours", "banking hours saved for later hours"),
             ("Other", "the hour we banked"),
             // Two other spellings in one document: the alternative counts once.
@@ -559,13 +437,7 @@ mod tests {
                 "Long",
                 "a long text that mentions hours once among many other words",
             ),
-        ] {
-            writer
-                .add_document(doc!(title => t, all => format!("{t} {a}")))
-                .expect("add");
-        }
-        writer.commit().expect("commit");
-        let searcher = index.reader().expect("reader").searcher();
+        ]);
         let others = || OtherSpellings::new(all, "hours", 1, false).expect("automaton");
         let word = WordQuery {
             scored: vec![
@@ -592,22 +464,15 @@ mod tests {
             ],
             0.1,
         );
-        let scores = |query: &dyn Query| -> Vec<(DocAddress, Score)> {
-            let mut found: Vec<(DocAddress, Score)> = searcher
-                .search(query, &TopDocs::with_limit(10).order_by_score())
-                .expect("search")
-                .into_iter()
-                .map(|(score, address)| (address, score))
-                .collect();
-            found.sort_by_key(|(address, _)| *address);
-            found
-        };
-        let ours = scores(&WordsQuery {
-            required: vec![Required::Word(word)],
-            optional: Vec::new(),
-            needed: 1,
-        });
-        let theirs = scores(&union);
+        let ours = scored(
+            &searcher,
+            &WordsQuery {
+                required: vec![Required::Word(word)],
+                optional: Vec::new(),
+                needed: 1,
+            },
+        );
+        let theirs = scored(&searcher, &union);
         assert_eq!(
             ours.len(),
             5,
@@ -634,14 +499,7 @@ mod tests {
 
     #[test]
     fn words_combine_as_a_boolean_query_of_required_and_optional_words_would() {
-        let mut schema = Schema::builder();
-        let all = schema.add_text_field("all", TEXT);
-        let title = schema.add_text_field("title", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        for (t, a) in [
+        let (searcher, all, title) = searcher_over(&[
             ("Banking hours", "the family banked hours with the staff"),
             ("Staff", "staff and family and hours"),
             ("Family", "a family without the other words"),
@@ -649,13 +507,7 @@ mod tests {
             ("Staff hours", "staff hours"),
             ("Nothing", "nothing here"),
             ("Family staff", "the family chose the staff"),
-        ] {
-            writer
-                .add_document(doc!(title => t, all => format!("{t} {a}")))
-                .expect("add");
-        }
-        writer.commit().expect("commit");
-        let searcher = index.reader().expect("reader").searcher();
+        ]);
         let word = |w: &str| WordQuery {
             scored: vec![
                 (Term::from_field_text(all, w), 1.0),
