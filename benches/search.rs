@@ -1763,11 +1763,35 @@ fn repeat(docs: usize, class_name: &str, text: Option<&str>) {
     }
     // CPU time per search (all threads) varies less than wall time on a shared machine.
     let cpu_per_search = ms(cpu_time(None) - cpu_before) / times.len().max(1) as f64;
+    // Each search's own median over the rounds: the class's tail as the searches make it,
+    // apart from the moments the machine stalls.
+    let mut medians: Vec<(f64, &Spec, u64)> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let mut own: Vec<Duration> =
+                times.iter().skip(i).step_by(specs.len()).copied().collect();
+            own.sort();
+            (ms(own[own.len() / 2]), spec, hits[i])
+        })
+        .collect();
+    medians.sort_by(|a, b| b.0.total_cmp(&a.0));
     print_table(
         &format!("{} searches, repeated:", times.len()),
         &[(class, Latency::of(times, &hits))],
     );
     println!("  CPU per search {cpu_per_search:.2} ms (all threads)");
+    println!("  heaviest searches, each one's median over the rounds:");
+    for (median, spec, total) in medians.iter().take(8) {
+        println!(
+            "    {median:>7.2} ms  {:?} {:?} -> {total} hits",
+            spec.text,
+            spec.filters
+                .iter()
+                .map(|(f, v)| format!("{}={v}", f.as_str()))
+                .collect::<Vec<_>>()
+        );
+    }
     print_slowest(&engine, &specs);
 }
 

@@ -48,9 +48,11 @@ pub(super) fn folded_analyzer() -> TextAnalyzer {
 }
 
 /// The words of a text exactly as [`folded_analyzer`] cuts and folds them, for snippets,
-/// which fold twenty openings per search. Words in plain ASCII (most words of most texts)
-/// are found byte by byte and lowered in a buffer; only the others go through the
-/// analyzer, one word at a time. A test holds the two to the same words.
+/// which fold twenty openings per search. Each of the analyzer's steps (cutting at what is
+/// not a letter or digit, lowering, folding accents) works one character at a time, so a
+/// word folds character by character: ASCII by a byte's own test, two-byte characters
+/// (accented Latin, Greek, Cyrillic) from [`two_byte_letters`], and words holding anything
+/// else through the analyzer, one word at a time. A test holds the two to the same words.
 pub(super) struct FoldedWords<'a> {
     text: &'a str,
     at: usize,
@@ -59,6 +61,33 @@ pub(super) struct FoldedWords<'a> {
     pub from: usize,
     pub to: usize,
     folded: String,
+}
+
+/// A character of a word, and how it folds.
+enum Letter {
+    Ascii(u8),
+    Folded(&'static str),
+    /// Beyond the table: only the analyzer folds it.
+    Other(usize),
+}
+
+/// Each character from U+0080 to U+07FF (two bytes in UTF-8) as the folded analyzer takes
+/// it on its own: not part of a word (None), or part of one and folded to this text.
+fn two_byte_letters() -> &'static [Option<Box<str>>] {
+    static LETTERS: std::sync::OnceLock<Vec<Option<Box<str>>>> = std::sync::OnceLock::new();
+    LETTERS.get_or_init(|| {
+        let mut analyzer = folded_analyzer();
+        (0x80u32..0x800)
+            .map(|code| {
+                let letter = char::from_u32(code)?;
+                let mut buffer = [0u8; 4];
+                let mut stream = analyzer.token_stream(letter.encode_utf8(&mut buffer));
+                stream
+                    .advance()
+                    .then(|| stream.token().text.clone().into_boxed_str())
+            })
+            .collect()
+    })
 }
 
 impl<'a> FoldedWords<'a> {
@@ -78,22 +107,48 @@ impl<'a> FoldedWords<'a> {
         &self.folded
     }
 
-    /// The letter or digit at `at`, if there is one, and its length in bytes.
-    fn word_char_at(&self, at: usize) -> Option<usize> {
-        let byte = *self.text.as_bytes().get(at)?;
-        if byte.is_ascii() {
-            return byte.is_ascii_alphanumeric().then_some(1);
+    /// The letter or digit at `at`, if there is one.
+    fn letter_at(&self, at: usize) -> Option<Letter> {
+        let bytes = self.text.as_bytes();
+        let lead = *bytes.get(at)?;
+        if lead.is_ascii() {
+            return lead.is_ascii_alphanumeric().then_some(Letter::Ascii(lead));
+        }
+        if (0xc2..=0xdf).contains(&lead) {
+            let code = (usize::from(lead & 0x1f) << 6) | usize::from(bytes[at + 1] & 0x3f);
+            return two_byte_letters()[code - 0x80]
+                .as_deref()
+                .map(Letter::Folded);
         }
         let c = self.text[at..].chars().next()?;
-        c.is_alphanumeric().then_some(c.len_utf8())
+        c.is_alphanumeric().then_some(Letter::Other(c.len_utf8()))
     }
 
     /// Moves to the next word; false at the end of the text.
     pub(super) fn advance(&mut self) -> bool {
         let bytes = self.text.as_bytes();
         while self.at < bytes.len() {
-            // Skip to the next letter or digit, as the analyzer's tokenizer does.
-            let Some(first) = self.word_char_at(self.at) else {
+            let from = self.at;
+            let mut only_tabled = true;
+            self.folded.clear();
+            while let Some(letter) = self.letter_at(self.at) {
+                match letter {
+                    Letter::Ascii(byte) => {
+                        self.folded.push(char::from(byte.to_ascii_lowercase()));
+                        self.at += 1;
+                    }
+                    Letter::Folded(folded) => {
+                        self.folded.push_str(folded);
+                        self.at += 2;
+                    }
+                    Letter::Other(len) => {
+                        only_tabled = false;
+                        self.at += len;
+                    }
+                }
+            }
+            if self.at == from {
+                // Not a letter or digit: skip it, as the analyzer's tokenizer does.
                 let skip = if bytes[self.at].is_ascii() {
                     1
                 } else {
@@ -104,25 +159,15 @@ impl<'a> FoldedWords<'a> {
                 };
                 self.at += skip;
                 continue;
-            };
-            let from = self.at;
-            let mut ascii = first == 1;
-            self.at += first;
-            while let Some(len) = self.word_char_at(self.at) {
-                ascii &= len == 1;
-                self.at += len;
             }
             let text = self.text;
             let word = &text[from..self.at];
-            self.folded.clear();
-            if ascii {
-                // The analyzer's limit is on the word's length in bytes, before folding.
-                if word.len() >= LONGEST_WORD {
-                    continue;
-                }
-                self.folded.push_str(word);
-                self.folded.make_ascii_lowercase();
-            } else {
+            // The analyzer's limit is on the word's length in bytes, before folding.
+            if word.len() >= LONGEST_WORD {
+                continue;
+            }
+            if !only_tabled {
+                self.folded.clear();
                 let mut stream = self.analyzer.token_stream(word);
                 if !stream.advance() {
                     continue;
@@ -359,6 +404,16 @@ mod tests {
     fn folded_words_are_the_folded_analyzer_s_words() {
         let long = "x".repeat(LONGEST_WORD);
         let long_greek = "ω".repeat(LONGEST_WORD / 2);
+        // Every two-byte character, alone, inside ASCII words and in runs of its neighbours.
+        let mut every_two_byte_character = String::new();
+        for code in 0x80u32..0x800 {
+            let c = char::from_u32(code).expect("no surrogates below U+D800");
+            every_two_byte_character.push_str(&format!(" {c} a{c}b {c}1 "));
+            if code % 5 == 0 {
+                every_two_byte_character.push(' ');
+            }
+            every_two_byte_character.push(c);
+        }
         let samples = [
             "Circle of Support, PÉČE and péče: Ωμέγα ΣΟΦΙΑ ß Æsir İstanbul ǅemal",
             "x̃ combining marks, ＡＢＣ wide letters, ①②③ and 12ab a_b co-op don't",
@@ -369,6 +424,7 @@ mod tests {
             include_str!("../demo/case_stories.json"),
             include_str!("../demo/practice_guides.json"),
             include_str!("../demo/isf_templates.json"),
+            &every_two_byte_character,
         ];
         let mut analyzer = folded_analyzer();
         for text in samples {
