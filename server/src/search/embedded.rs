@@ -17,9 +17,7 @@ use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue}
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Facet as TantivyFacet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, Value, FAST, STORED, STRING,
@@ -34,6 +32,7 @@ use super::analysis::{
     folded_analyzer, pair_term, pairs_analyzer, stemmed_analyzer, stemmer_language,
 };
 use super::facet_bits::{FacetCache, FacetCountCollector};
+use super::phrases::ExactPhrase;
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
 use super::snippets;
 use super::typos::{OtherSpellings, SpellingMatcher};
@@ -533,10 +532,17 @@ impl Inner {
                     .iter()
                     .map(|w| Term::from_field_text(f.all, w))
                     .collect();
+                let buckets = words
+                    .windows(2)
+                    .map(|pair| Term::from_field_text(f.pairs, &pair_term(&pair[0], &pair[1])))
+                    .collect();
                 // How often the pairs occur ranks it; the positions only decide the match.
                 clauses.push((
                     Occur::Must,
-                    Box::new(ConstScoreQuery::new(Box::new(PhraseQuery::new(terms)), 0.0)),
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(ExactPhrase::new(terms, buckets)),
+                        0.0,
+                    )),
                 ));
                 Some(Box::new(BooleanQuery::new(clauses)))
             }

@@ -16,6 +16,7 @@ pub mod embedded;
 mod facet_bits;
 pub mod meili;
 pub mod pending;
+mod phrases;
 pub mod query;
 mod snippets;
 pub mod sync;
