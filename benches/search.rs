@@ -1200,6 +1200,8 @@ struct SizeFigures {
     after_indexing: Memory,
     after_queries: Memory,
     rows: Vec<(Class, Latency)>,
+    /// The same queries again, the classes taking turns.
+    interleaved: Vec<(Class, Latency)>,
     /// The same queries asking for no hits (page 501): matching, counting and facets only.
     count_only: Vec<(Class, Latency)>,
     breakdown: Vec<(&'static str, Latency)>,
@@ -1430,10 +1432,42 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
         }
         rows.push((class, Latency::of(times, &hits)));
     }
+    // The same searches again, the classes taking turns as mixed traffic would send them: a
+    // stall of the machine (on this VM single searches sometimes take 10-70 ms, whatever
+    // they are) then slows a search or two of several classes rather than a run of one
+    // class's. Reported beside the class-by-class figures, not instead of them.
+    let mut interleaved: Vec<(Class, Vec<Duration>, Vec<u64>)> = Class::ALL
+        .iter()
+        .map(|&class| (class, Vec::new(), Vec::new()))
+        .collect();
+    let by_class: Vec<Vec<&Spec>> = Class::ALL
+        .iter()
+        .map(|&class| specs.iter().filter(|s| s.class == class).collect())
+        .collect();
+    for turn in 0..per_class {
+        for (specs_of_class, (_, times, hits)) in by_class.iter().zip(interleaved.iter_mut()) {
+            let Some(spec) = specs_of_class.get(turn) else {
+                continue;
+            };
+            let query = spec.query();
+            let t = Instant::now();
+            let results = engine.search_now(&query).expect("search");
+            times.push(t.elapsed());
+            hits.push(results.total);
+        }
+    }
+    let interleaved: Vec<(Class, Latency)> = interleaved
+        .into_iter()
+        .map(|(class, times, hits)| (class, Latency::of(times, &hits)))
+        .collect();
     let after_queries = Memory::of(None);
     print_table(
         "in-process search_now (20 hits with snippets, facets counted):",
         &rows,
+    );
+    print_table(
+        "in-process, the same searches again with the classes taking turns:",
+        &interleaved,
     );
     println!("  memory after queries: {}", after_queries.describe());
     println!("  the same, every class but browse, by the language of the words searched:");
@@ -1514,6 +1548,7 @@ fn measure(docs: usize, root: &Path, per_class: usize, with_server: bool) -> Siz
         after_indexing,
         after_queries,
         rows,
+        interleaved,
         count_only,
         breakdown,
         server,
@@ -1929,6 +1964,16 @@ fn main() {
         println!(
             "  in-process p99 per class: {}; worst {p99:.2} ms ({})",
             f.rows
+                .iter()
+                .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
+                .collect::<Vec<_>>()
+                .join(", "),
+            class.name()
+        );
+        let (p99, class) = worst(&f.interleaved);
+        println!(
+            "  in-process p99 per class, classes taking turns: {}; worst {p99:.2} ms ({})",
+            f.interleaved
                 .iter()
                 .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
                 .collect::<Vec<_>>()
