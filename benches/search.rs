@@ -1159,6 +1159,23 @@ impl Latency {
     }
 }
 
+/// Each class's p99, for the summary: `single word 2.10, two words 2.57, …`.
+fn p99s(rows: &[(Class, Latency)]) -> String {
+    rows.iter()
+        .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The class with the highest p99: `worst 2.68 ms (phrase)`.
+fn worst(rows: &[(Class, Latency)]) -> String {
+    let (p99, class) = rows
+        .iter()
+        .map(|(c, l)| (l.p99, *c))
+        .fold((0.0, Class::Single), |a, b| if b.0 > a.0 { b } else { a });
+    format!("worst {p99:.2} ms ({})", class.name())
+}
+
 fn print_table(title: &str, rows: &[(Class, Latency)]) {
     println!("  {title}");
     println!(
@@ -1945,12 +1962,6 @@ fn main() {
 
     println!("\n== summary ==");
     for f in &figures {
-        let worst = |rows: &[(Class, Latency)]| {
-            rows.iter()
-                .map(|(c, l)| (l.p99, *c))
-                .fold((0.0, Class::Single), |a, b| if b.0 > a.0 { b } else { a })
-        };
-        let (p99, class) = worst(&f.rows);
         println!(
             "{} docs: indexing {:.0} docs/s ({:.1} s + {:.1} s merges settling; generation {:.1} s); index {:.0} MB, {} segments",
             f.docs,
@@ -1962,31 +1973,18 @@ fn main() {
             f.segments
         );
         println!(
-            "  in-process p99 per class: {}; worst {p99:.2} ms ({})",
-            f.rows
-                .iter()
-                .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
-                .collect::<Vec<_>>()
-                .join(", "),
-            class.name()
+            "  in-process p99 per class: {}; {}",
+            p99s(&f.rows),
+            worst(&f.rows)
         );
-        let (p99, class) = worst(&f.interleaved);
         println!(
-            "  in-process p99 per class, classes taking turns: {}; worst {p99:.2} ms ({})",
-            f.interleaved
-                .iter()
-                .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
-                .collect::<Vec<_>>()
-                .join(", "),
-            class.name()
+            "  in-process p99 per class, classes taking turns: {}; {}",
+            p99s(&f.interleaved),
+            worst(&f.interleaved)
         );
         println!(
             "  in-process p99 without hits (match + count + facets): {}",
-            f.count_only
-                .iter()
-                .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
-                .collect::<Vec<_>>()
-                .join(", ")
+            p99s(&f.count_only)
         );
         println!(
             "  single word p50 / p99 ms: {}",
@@ -2004,16 +2002,10 @@ fn main() {
             f.after_queries.hwm_kb / 1024
         );
         if let Some(server) = &f.server {
-            let (p99, class) = worst(&server.rows);
             println!(
-                "  request p99 per class: {}; worst {p99:.2} ms ({})",
-                server
-                    .rows
-                    .iter()
-                    .map(|(c, l)| format!("{} {:.2}", c.name(), l.p99))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                class.name()
+                "  request p99 per class: {}; {}",
+                p99s(&server.rows),
+                worst(&server.rows)
             );
             println!(
                 "  server process: RSS {} MB idle, {} MB after queries (peak {} MB)",

@@ -1,8 +1,31 @@
 //! A set of one segment's documents, one bit each, shared by the engine's own scorers
-//! (`word_scores.rs`) and facet counts (`facet_bits.rs`): sets are combined a word (64
-//! documents) at a time, and walked in order. Owns no index.
+//! (`word_scores.rs`, `phrases.rs`) and facet counts (`facet_bits.rs`): sets are combined a
+//! word (64 documents) at a time, and walked in order. Also the one walk over a term's
+//! documents that fills them. Owns no index.
 
-use tantivy::{DocId, DocSet, TERMINATED};
+use tantivy::postings::TermInfo;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, InvertedIndexReader, TERMINATED};
+
+/// Calls `each` with every document holding the term `info` describes, in order, reading
+/// its postings a block of 128 at a time (documents only, no frequencies).
+pub(super) fn for_each_document_of(
+    index: &InvertedIndexReader,
+    info: &TermInfo,
+    mut each: impl FnMut(DocId),
+) -> std::io::Result<()> {
+    let mut postings = index.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+    loop {
+        let block = postings.docs();
+        if block.is_empty() {
+            return Ok(());
+        }
+        for &doc in block {
+            each(doc);
+        }
+        postings.advance();
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(super) struct DocBits {

@@ -20,10 +20,10 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::schema::Field;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use super::doc_bits::DocBits;
+use super::doc_bits::{for_each_document_of, DocBits};
 use super::{Facet, FacetCounts, SearchError};
 
 /// The documents holding one facet value in one segment.
@@ -50,14 +50,15 @@ struct NamedValues {
 
 impl ValueNumbers {
     fn number(&mut self, facet: Facet, value: &str) -> u32 {
-        if let Some(&number) = self.numbers.get(&(facet, Arc::from(value))) {
+        let name: Arc<str> = Arc::from(value);
+        if let Some(&number) = self.numbers.get(&(facet, name.clone())) {
             return number;
         }
         let number = self.numbers.len() as u32;
-        self.numbers.insert((facet, Arc::from(value)), number);
+        self.numbers.insert((facet, name.clone()), number);
         // Copies the names only while a search still holds them.
         let named = Arc::make_mut(&mut self.named);
-        named.names.push((facet, Arc::from(value)));
+        named.names.push((facet, name));
         let names = &named.names;
         let at = named
             .sorted
@@ -111,18 +112,14 @@ impl SegmentFacets {
             let Some(facet) = Facet::ALL.into_iter().find(|f| f.as_str() == name) else {
                 continue;
             };
-            let info = terms.value().clone();
-            let mut postings = index
-                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
-                .map_err(super::embedded::index_error)?;
+            let info = terms.value();
             let index_of_value = values.len() as u32;
             let mut docs = Vec::with_capacity(info.doc_freq as usize);
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
+            for_each_document_of(&index, info, |doc| {
                 docs.push(doc);
                 pairs.push((doc, index_of_value));
-                doc = postings.advance();
-            }
+            })
+            .map_err(super::embedded::index_error)?;
             let holders = if docs.len() < words {
                 Holders::Sparse(docs)
             } else {

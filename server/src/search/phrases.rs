@@ -19,7 +19,7 @@ use tantivy::query::{ConstScorer, EmptyScorer, EnableScoring, Explanation, Query
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, TantivyError, Term};
 
-use super::doc_bits::{DocBits, DocBitsDocSet};
+use super::doc_bits::{for_each_document_of, DocBits, DocBitsDocSet};
 
 /// The documents holding `words` (terms of one field indexed with positions) one after the
 /// other. `pairs` are the bucket terms of each adjacent pair: every matching document holds
@@ -141,18 +141,7 @@ fn bucket_documents(reader: &SegmentReader, pairs: &[Term]) -> tantivy::Result<O
             return Ok(None);
         };
         let mut docs = DocBits::new(reader.max_doc());
-        let mut postings =
-            index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-        loop {
-            let block = postings.docs();
-            if block.is_empty() {
-                break;
-            }
-            for &doc in block {
-                docs.insert(doc);
-            }
-            postings.advance();
-        }
+        for_each_document_of(&index, &info, |doc| docs.insert(doc))?;
         match &mut candidates {
             Some(so_far) => so_far.and(&docs),
             None => candidates = Some(docs),

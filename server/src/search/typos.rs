@@ -13,9 +13,11 @@
 use std::sync::Arc;
 
 use tantivy::query::{DfaWrapper, FuzzyTermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 use tantivy::{DocId, SegmentReader, Term};
 use tantivy_fst::Automaton;
+
+use super::doc_bits::for_each_document_of;
 
 /// Documents holding a word within `typos` of `word` (or beginning within them, with
 /// `prefix`), other than `word` itself. Matches score alike: how close a typo came is not
@@ -53,18 +55,7 @@ impl OtherSpellings {
             .search(self.automaton.as_ref())
             .into_stream()?;
         while terms.advance() {
-            let mut postings =
-                index.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            loop {
-                let docs = postings.docs();
-                if docs.is_empty() {
-                    break;
-                }
-                for &doc in docs {
-                    each(doc);
-                }
-                postings.advance();
-            }
+            for_each_document_of(&index, terms.value(), &mut each)?;
         }
         Ok(())
     }

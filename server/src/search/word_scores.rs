@@ -19,7 +19,7 @@ use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 
-use super::doc_bits::{DocBits, DocBitsDocSet};
+use super::doc_bits::{for_each_document_of, DocBits, DocBitsDocSet};
 use super::typos::OtherSpellings;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
@@ -197,22 +197,11 @@ impl WordWeight {
                         doc = postings.advance();
                     }
                 }
-                None => {
-                    let mut postings =
-                        index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-                    loop {
-                        let block = postings.docs();
-                        if block.is_empty() {
-                            break;
-                        }
-                        for &doc in block {
-                            if wanted(doc) {
-                                found.docs.insert(doc);
-                            }
-                        }
-                        postings.advance();
+                None => for_each_document_of(&index, &info, |doc| {
+                    if wanted(doc) {
+                        found.docs.insert(doc);
                     }
-                }
+                })?,
             }
         }
         for (others, score) in &self.constant {
