@@ -27,6 +27,27 @@ pub(super) fn for_each_document_of(
     }
 }
 
+/// Calls `each` with every document holding the term `info` describes and the term's
+/// frequency in it, in order, a block of 128 at a time.
+pub(super) fn for_each_document_and_frequency_of(
+    index: &InvertedIndexReader,
+    info: &TermInfo,
+    mut each: impl FnMut(DocId, u32),
+) -> std::io::Result<()> {
+    let mut postings =
+        index.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+    loop {
+        let docs = postings.docs();
+        if docs.is_empty() {
+            return Ok(());
+        }
+        for (&doc, &frequency) in docs.iter().zip(postings.freqs()) {
+            each(doc, frequency);
+        }
+        postings.advance();
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct DocBits {
     pub(super) words: Vec<u64>,
@@ -69,6 +90,20 @@ impl DocBits {
     pub(super) fn or(&mut self, other: &DocBits) {
         for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
             *mine |= theirs;
+        }
+    }
+
+    /// Keeps only the documents `keep` says yes to.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(DocId) -> bool) {
+        for (at, word) in self.words.iter_mut().enumerate() {
+            let mut rest = *word;
+            while rest != 0 {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                if !keep(at as DocId * 64 + bit) {
+                    *word &= !(1u64 << bit);
+                }
+            }
         }
     }
 
@@ -197,5 +232,9 @@ mod tests {
         assert_eq!(DocBitsDocSet::new(bits).seek(300), TERMINATED);
         assert_eq!(DocBits::new(300).iter().next(), None);
         assert_eq!(DocBitsDocSet::new(DocBits::new(0)).doc(), TERMINATED);
+        let mut odd = DocBits::new(300);
+        docs.iter().for_each(|&doc| odd.insert(doc));
+        odd.retain(|doc| doc % 2 == 1);
+        assert_eq!(odd.iter().collect::<Vec<_>>(), [5, 63, 65, 299]);
     }
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
@@ -31,14 +31,15 @@ use tantivy::{
 use super::analysis::{
     folded_analyzer, pair_term, pairs_analyzer, stemmed_analyzer, stemmer_language,
 };
-use super::facet_bits::{FacetCache, FacetCountCollector};
+use super::facet_bits::{FacetCache, FacetCountCollector, SegmentFacets};
 use super::phrases::ExactPhrase;
 use super::query::{self, ParsedQuery, STEMMED_LANGUAGES};
+use super::ranking::{self, RankBy};
 use super::snippets;
 use super::typos::{OtherSpellings, SpellingMatcher};
 use super::word_scores::{Required, WordQuery, WordsQuery};
 use super::{
-    Capabilities, Facet, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
+    Capabilities, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
     SearchResults, Sort,
 };
 
@@ -466,7 +467,7 @@ impl Inner {
         present: &[Field],
         relaxed: bool,
         spellings: &mut QuerySpellings,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Option<WordsQuery> {
         let mut analyzers = self.analyzers.lock().unwrap_or_else(|p| p.into_inner());
         let mut required: Vec<Required> = Vec::new();
         let mut optional: Vec<WordQuery> = Vec::new();
@@ -500,11 +501,11 @@ impl Inner {
         } else {
             required.len()
         };
-        Some(Box::new(WordsQuery {
+        Some(WordsQuery {
             required,
             optional,
             needed,
-        }))
+        })
     }
 
     /// A quoted phrase of folded words. Only documents whose pair buckets hold each of its
@@ -605,7 +606,6 @@ impl Inner {
         parsed: &ParsedQuery,
         relaxed: bool,
     ) -> Result<Matched, SearchError> {
-        let mut clauses = self.filter_query(query);
         // Stemmed fields of languages with no documents cannot match: leave them out.
         let present: Vec<Field> = self
             .fields
@@ -623,45 +623,28 @@ impl Inner {
             .collect();
         let mut spellings = QuerySpellings::new();
         let text = self.text_query(parsed, &present, relaxed, &mut spellings);
-        let has_text = text.is_some();
-        match text {
-            Some(q) => clauses.push((Occur::Must, q)),
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
-        }
-        let combined = BooleanQuery::new(clauses);
-
-        self.facet_cache.prepare(searcher, self.fields.facets)?;
-        let counter = FacetCountCollector {
-            cache: self.facet_cache.clone(),
-        };
+        let segments = self.facet_cache.prepare(searcher, self.fields.facets)?;
         let (offset, limit) = query.window();
-        let by_date = query.sort == Sort::Date || !has_text;
-        let (addresses, (total, counted)) = if limit == 0 {
-            let counted = searcher.search(&combined, &counter).map_err(index_error)?;
-            (Vec::new(), counted)
-        } else if by_date {
-            let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
-                (
-                    SortByStaticFastValue::<i64>::for_field("published"),
-                    Order::Desc,
-                ),
-                (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
-            ));
-            let (top, counted) = searcher
-                .search(&combined, &(top, counter))
-                .map_err(index_error)?;
-            (top.into_iter().map(|(_, a)| a).collect(), counted)
-        } else {
-            let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
-                (SortBySimilarityScore, Order::Desc),
-                (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
-            ));
-            let (top, counted) = searcher
-                .search(&combined, &(top, counter))
-                .map_err(index_error)?;
-            (top.into_iter().map(|(_, a)| a).collect(), counted)
+        let (total, mut facets, addresses) = match text {
+            // Searches with words rank their matches themselves (`ranking.rs`).
+            Some(words) => {
+                let by = match query.sort {
+                    Sort::Date => RankBy::Date,
+                    Sort::Relevance => RankBy::Relevance,
+                };
+                let ranked = ranking::rank(
+                    searcher,
+                    &words,
+                    &query.filters,
+                    &self.facet_cache,
+                    &segments,
+                    by,
+                    (offset, limit),
+                )?;
+                (ranked.total, ranked.facets, ranked.page)
+            }
+            None => self.browse(searcher, query, segments, offset, limit)?,
         };
-        let mut facets = counted;
         for facet in Facet::ALL {
             facets.entry(facet).or_default();
         }
@@ -674,6 +657,39 @@ impl Inner {
             addresses,
             spellings,
         ))
+    }
+
+    /// A search without words: everything within the filters, newest first.
+    fn browse(
+        &self,
+        searcher: &Searcher,
+        query: &SearchQuery,
+        segments: Vec<Arc<SegmentFacets>>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(u64, FacetCounts, Vec<DocAddress>), SearchError> {
+        let mut clauses = self.filter_query(query);
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+        let combined = BooleanQuery::new(clauses);
+        let counter = FacetCountCollector {
+            cache: self.facet_cache.clone(),
+            segments,
+        };
+        if limit == 0 {
+            let (total, facets) = searcher.search(&combined, &counter).map_err(index_error)?;
+            return Ok((total, facets, Vec::new()));
+        }
+        let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+            (
+                SortByStaticFastValue::<i64>::for_field("published"),
+                Order::Desc,
+            ),
+            (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+        ));
+        let (top, (total, facets)) = searcher
+            .search(&combined, &(top, counter))
+            .map_err(index_error)?;
+        Ok((total, facets, top.into_iter().map(|(_, a)| a).collect()))
     }
 
     fn finish(
@@ -989,5 +1005,206 @@ mod tests {
         );
         assert!(is_stop_word(&mut analyzers, "the"));
         assert!(!is_stop_word(&mut analyzers, "hours"));
+    }
+
+    /// Documents of a few words drawn from a small vocabulary, so that many share a score
+    /// or a date and the tie-breaking order decides.
+    fn sample_document(n: u64) -> SearchDocument {
+        const WORDS: [&str; 16] = [
+            "support",
+            "staff",
+            "the",
+            "family",
+            "budget",
+            "hours",
+            "banking",
+            "recruited",
+            "matching",
+            "autism",
+            "plan",
+            "and",
+            "housing",
+            "tuki",
+            "famille",
+            "personal",
+        ];
+        let mut state = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = |bound: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % bound
+        };
+        let mut text = |len: u64| {
+            (0..len)
+                .map(|_| WORDS[next(WORDS.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let title = text(2);
+        let body = text(3 + n % 5);
+        let pick = |options: &[&str], at: u64| options[(at as usize) % options.len()].to_string();
+        SearchDocument {
+            id: format!("doc-{n}"),
+            doc_type: super::super::DocType::ALL[(n % 4) as usize],
+            path: format!("/items/{n}"),
+            title,
+            summary: String::new(),
+            body,
+            tags: Vec::new(),
+            topics: vec![pick(&["personnel", "money", "housing"], n / 3)],
+            people: vec![pick(&["autism", "older-people"], n / 7)],
+            countries: vec![pick(&["fi", "se", "gb"], n / 2)],
+            lang: pick(&["en", "fr", "fi"], n / 5),
+            organisation: pick(&["a", "b", "c", "d"], n / 11),
+            organisation_name: String::new(),
+            local: n.is_multiple_of(2),
+            published: 1_700_000_000 + (n % 37) as i64 * 86_400,
+            version: 1,
+        }
+    }
+
+    /// The same search through tantivy's collectors: a boolean query of the filters and the
+    /// words, its best documents by (score or date, tie), and the facet counts.
+    fn through_collectors(
+        inner: &Inner,
+        searcher: &Searcher,
+        query: &SearchQuery,
+        relaxed: bool,
+    ) -> (u64, FacetCounts, Vec<DocAddress>) {
+        let parsed = query::parse(&query.text);
+        let present: Vec<Field> = inner.fields.stemmed.iter().map(|(_, f)| *f).collect();
+        let words = inner
+            .text_query(&parsed, &present, relaxed, &mut QuerySpellings::new())
+            .expect("a search with words");
+        let mut clauses = inner.filter_query(query);
+        clauses.push((Occur::Must, Box::new(words)));
+        let combined = BooleanQuery::new(clauses);
+        let counter = FacetCountCollector {
+            cache: inner.facet_cache.clone(),
+            segments: inner
+                .facet_cache
+                .prepare(searcher, inner.fields.facets)
+                .expect("facet sets"),
+        };
+        let (offset, limit) = query.window();
+        let tie = (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc);
+        let (addresses, (total, mut facets)) = match query.sort {
+            Sort::Relevance => {
+                let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+                    (
+                        tantivy::collector::sort_key::SortBySimilarityScore,
+                        Order::Desc,
+                    ),
+                    tie,
+                ));
+                let (top, counted) = searcher.search(&combined, &(top, counter)).expect("search");
+                (top.into_iter().map(|(_, a)| a).collect(), counted)
+            }
+            Sort::Date => {
+                let top = TopDocs::with_limit(limit).and_offset(offset).order_by((
+                    (
+                        SortByStaticFastValue::<i64>::for_field("published"),
+                        Order::Desc,
+                    ),
+                    tie,
+                ));
+                let (top, counted) = searcher.search(&combined, &(top, counter)).expect("search");
+                (top.into_iter().map(|(_, a)| a).collect(), counted)
+            }
+        };
+        for facet in Facet::ALL {
+            facets.entry(facet).or_default();
+        }
+        (total, facets, addresses)
+    }
+
+    #[test]
+    fn text_searches_rank_and_count_as_tantivy_s_collectors_would() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let engine = EmbeddedEngine::open(dir.path()).expect("index");
+        // Three segments, with deletions and a replaced document in the first two.
+        for batch in 0..3u64 {
+            let docs: Vec<SearchDocument> = (batch * 700..(batch + 1) * 700)
+                .map(sample_document)
+                .collect();
+            engine.add_now(&docs).expect("add");
+            engine.commit().expect("commit");
+        }
+        {
+            let inner = &engine.inner;
+            let mut writer = inner.lock_writer().expect("writer");
+            for n in (0..1_400).step_by(9) {
+                writer.delete_term(Term::from_field_text(inner.fields.id, &format!("doc-{n}")));
+            }
+            writer.commit().expect("commit");
+        }
+        engine.inner.reader.reload().expect("reload");
+        let mut changed = sample_document(5);
+        changed.body = "banking banking hours".into();
+        engine.inner.add(&[changed], true).expect("replace");
+        let inner = &engine.inner;
+        let searcher = inner.reader.searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        assert!(searcher
+            .segment_readers()
+            .iter()
+            .any(|s| s.alive_bitset().is_some()));
+
+        let texts = [
+            "support",
+            "the",
+            "staff budget",
+            "famile",
+            "recruted",
+            "bank",
+            "budget the",
+            "\"support staff\"",
+            "\"the family\" plan",
+            "hous",
+            "tuki famille autism plan",
+        ];
+        let filters: [&[(Facet, &str)]; 4] = [
+            &[],
+            &[(Facet::Lang, "en")],
+            &[
+                (Facet::Topic, "money"),
+                (Facet::Topic, "housing"),
+                (Facet::Country, "fi"),
+            ],
+            &[(Facet::Org, "nobody")],
+        ];
+        let mut compared = 0;
+        for text in texts {
+            for filter in filters {
+                for sort in [Sort::Relevance, Sort::Date] {
+                    for (page, per_page) in [(1, 20), (3, 7), (1, 100), (2, 0)] {
+                        let mut query = SearchQuery::new(text);
+                        for (facet, value) in filter {
+                            query = query.filter(*facet, *value);
+                        }
+                        query.sort = sort;
+                        query.page = page;
+                        query.per_page = per_page;
+                        let parsed = query::parse(text);
+                        for relaxed in [false, true] {
+                            let (results, addresses, _) = inner
+                                .run(&searcher, &query, &parsed, relaxed)
+                                .expect("search");
+                            let (total, facets, expected) =
+                                through_collectors(inner, &searcher, &query, relaxed);
+                            let case = format!("{text:?} {filter:?} {sort:?} page {page} of {per_page}, relaxed {relaxed}");
+                            assert_eq!(results.total, total, "{case}");
+                            assert_eq!(results.facets, facets, "{case}");
+                            assert_eq!(addresses, expected, "{case}");
+                            compared += usize::from(!addresses.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 300, "only {compared} searches had hits");
     }
 }

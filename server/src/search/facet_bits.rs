@@ -68,7 +68,7 @@ impl ValueNumbers {
     }
 }
 
-struct SegmentFacets {
+pub(super) struct SegmentFacets {
     /// Each value's number and the documents holding it.
     values: Vec<(u32, Holders)>,
     /// The same sets turned around: document `d`'s values are
@@ -179,6 +179,27 @@ impl SegmentFacets {
             .collect()
     }
 
+    /// The segment's matches and each value's number of them (values with none left out).
+    pub(super) fn count_matches(&self, matches: &DocBits) -> SegmentCounts {
+        let matched = matches.len();
+        (matched, self.count(matches, matched))
+    }
+
+    /// The documents holding any of the values numbered `numbers`.
+    pub(super) fn holding(&self, numbers: &[u32], max_doc: DocId) -> DocBits {
+        let mut holders = DocBits::new(max_doc);
+        for (number, held) in &self.values {
+            if !numbers.contains(number) {
+                continue;
+            }
+            match held {
+                Holders::Dense(bits) => holders.or(bits),
+                Holders::Sparse(docs) => docs.iter().for_each(|&doc| holders.insert(doc)),
+            }
+        }
+        holders
+    }
+
     /// Each value's number of matches, given the segment's matches (values with none left
     /// out).
     fn count(&self, matches: &DocBits, matched: u64) -> Vec<(u32, u64)> {
@@ -230,25 +251,31 @@ pub struct FacetCache {
 }
 
 impl FacetCache {
-    /// Builds the sets of segments new since the last call and forgets those merged away.
-    /// Called once per search before collecting, so collecting never builds.
-    pub fn prepare(&self, searcher: &Searcher, field: Field) -> Result<(), SearchError> {
+    /// The sets of `searcher`'s segments, in its order: builds those of segments new since
+    /// the last call and forgets those merged away. Called once per search before
+    /// collecting, so collecting never builds, and a search keeps its segments' sets even
+    /// when another search (with a newer searcher) has since forgotten them.
+    pub fn prepare(
+        &self,
+        searcher: &Searcher,
+        field: Field,
+    ) -> Result<Vec<Arc<SegmentFacets>>, SearchError> {
         let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
         let live: Vec<&SegmentReader> = searcher.segment_readers().iter().collect();
         segments.retain(|id, _| live.iter().any(|s| s.segment_id() == *id));
+        let mut prepared = Vec::with_capacity(live.len());
         for segment in live {
-            if let std::collections::hash_map::Entry::Vacant(entry) =
-                segments.entry(segment.segment_id())
-            {
-                let mut numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
-                entry.insert(Arc::new(SegmentFacets::build(
-                    segment,
-                    field,
-                    &mut numbers,
-                )?));
-            }
+            let facets = match segments.entry(segment.segment_id()) {
+                std::collections::hash_map::Entry::Occupied(entry) => Arc::clone(entry.get()),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    let mut numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+                    let built = Arc::new(SegmentFacets::build(segment, field, &mut numbers)?);
+                    Arc::clone(entry.insert(built))
+                }
+            };
+            prepared.push(facets);
         }
-        Ok(())
+        Ok(prepared)
     }
 
     fn named(&self) -> Arc<NamedValues> {
@@ -256,52 +283,23 @@ impl FacetCache {
         Arc::clone(&numbers.named)
     }
 
-    fn get(&self, id: SegmentId) -> Option<Arc<SegmentFacets>> {
-        self.segments
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .cloned()
-    }
-}
-
-/// Collects a search's matches and returns their number and their facet counts.
-pub struct FacetCountCollector {
-    pub cache: Arc<FacetCache>,
-}
-
-pub struct FacetCountSegmentCollector {
-    facets: Option<Arc<SegmentFacets>>,
-    matches: DocBits,
-}
-
-impl Collector for FacetCountCollector {
-    type Fruit = (u64, FacetCounts);
-    type Child = FacetCountSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<FacetCountSegmentCollector> {
-        Ok(FacetCountSegmentCollector {
-            facets: self.cache.get(segment.segment_id()),
-            matches: DocBits::new(segment.max_doc()),
-        })
+    /// The numbers of `facet`'s `values` that some segment has held (the others match
+    /// nothing).
+    pub(super) fn numbers_of(&self, facet: Facet, values: &[String]) -> Vec<u32> {
+        let numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+        values
+            .iter()
+            .filter_map(|value| numbers.numbers.get(&(facet, Arc::from(value.as_str()))))
+            .copied()
+            .collect()
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        segment_fruits: Vec<SegmentCounts>,
-    ) -> tantivy::Result<(u64, FacetCounts)> {
-        let named = self.cache.named();
+    /// The total and the counts of every facet value, from each segment's.
+    pub(super) fn merge(&self, segment_counts: Vec<SegmentCounts>) -> (u64, FacetCounts) {
+        let named = self.named();
         let mut total = 0;
         let mut counts = vec![0u64; named.names.len()];
-        for (count, segment_counts) in segment_fruits {
+        for (count, segment_counts) in segment_counts {
             total += count;
             for (number, n) in segment_counts {
                 if let Some(sum) = counts.get_mut(number as usize) {
@@ -327,12 +325,51 @@ impl Collector for FacetCountCollector {
             .collect();
             merged.insert(facet, of_facet);
         }
-        Ok((total, merged))
+        (total, merged)
+    }
+}
+
+/// Collects a search's matches and returns their number and their facet counts.
+pub struct FacetCountCollector {
+    pub cache: Arc<FacetCache>,
+    /// The searcher's segments' sets, in its order ([`FacetCache::prepare`]).
+    pub segments: Vec<Arc<SegmentFacets>>,
+}
+
+pub struct FacetCountSegmentCollector {
+    facets: Option<Arc<SegmentFacets>>,
+    matches: DocBits,
+}
+
+impl Collector for FacetCountCollector {
+    type Fruit = (u64, FacetCounts);
+    type Child = FacetCountSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetCountSegmentCollector> {
+        Ok(FacetCountSegmentCollector {
+            facets: self.segments.get(segment_ord as usize).cloned(),
+            matches: DocBits::new(segment.max_doc()),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<SegmentCounts>,
+    ) -> tantivy::Result<(u64, FacetCounts)> {
+        Ok(self.cache.merge(segment_fruits))
     }
 }
 
 /// One segment's matches and its values' counts.
-type SegmentCounts = (u64, Vec<(u32, u64)>);
+pub(super) type SegmentCounts = (u64, Vec<(u32, u64)>);
 
 impl SegmentCollector for FacetCountSegmentCollector {
     type Fruit = SegmentCounts;
@@ -348,12 +385,10 @@ impl SegmentCollector for FacetCountSegmentCollector {
     }
 
     fn harvest(self) -> SegmentCounts {
-        let matched = self.matches.len();
-        let counts = match &self.facets {
-            Some(facets) => facets.count(&self.matches, matched),
-            None => Vec::new(),
-        };
-        (matched, counts)
+        match &self.facets {
+            Some(facets) => facets.count_matches(&self.matches),
+            None => (self.matches.len(), Vec::new()),
+        }
     }
 }
 
@@ -472,12 +507,13 @@ mod tests {
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.segment_readers().len(), 2);
         let cache = Arc::new(FacetCache::default());
-        cache.prepare(&searcher, field).expect("facet sets");
+        let segments = cache.prepare(&searcher, field).expect("facet sets");
         let (total, counts) = searcher
             .search(
                 &tantivy::query::AllQuery,
                 &FacetCountCollector {
                     cache: cache.clone(),
+                    segments,
                 },
             )
             .expect("search");

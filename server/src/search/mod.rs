@@ -18,6 +18,7 @@ pub mod meili;
 pub mod pending;
 mod phrases;
 pub mod query;
+mod ranking;
 mod snippets;
 pub mod sync;
 mod typos;

@@ -15,11 +15,11 @@
 //! Owns no index and decides nothing about which alternatives a word has or which words
 //! are required: the engine (`embedded.rs`) builds the queries.
 
-use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::IndexRecordOption;
 
-use super::doc_bits::{for_each_document_of, DocBits, DocBitsDocSet};
+use super::doc_bits::{
+    for_each_document_and_frequency_of, for_each_document_of, DocBits, DocBitsDocSet,
+};
 use super::typos::OtherSpellings;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
@@ -83,8 +83,12 @@ impl WordQuery {
     }
 }
 
-impl Query for WordsQuery {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl WordsQuery {
+    /// The weight itself rather than boxed, for the engine's own ranking (`ranking.rs`).
+    pub(super) fn words_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<WordsWeight> {
         let mut required = Vec::with_capacity(self.required.len());
         for member in &self.required {
             required.push(match member {
@@ -96,12 +100,18 @@ impl Query for WordsQuery {
         for word in &self.optional {
             optional.push(MemberWeight::Word(word.word_weight(enable_scoring)?));
         }
-        Ok(Box::new(WordsWeight {
+        Ok(WordsWeight {
             needed: self.needed.clamp(1, required.len().max(1)),
             required,
             optional,
             scoring: enable_scoring.is_scoring_enabled(),
-        }))
+        })
+    }
+}
+
+impl Query for WordsQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.words_weight(enable_scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -151,6 +161,8 @@ impl Matches {
         self.docs.insert(doc);
     }
 
+    /// The document's score: 0 for a document not held (whose best and sum are 0).
+    #[inline]
     fn score(&self, doc: DocId) -> Score {
         let at = doc as usize;
         match (self.best.get(at), self.sum.get(at)) {
@@ -186,16 +198,11 @@ impl WordWeight {
             match bm25 {
                 Some(bm25) => {
                     let norms = reader.get_fieldnorms_reader(term.field())?;
-                    let mut postings =
-                        index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
+                    for_each_document_and_frequency_of(&index, &info, |doc, frequency| {
                         if wanted(doc) {
-                            let score = bm25.score(norms.fieldnorm_id(doc), postings.term_freq());
-                            found.add(doc, score);
+                            found.add(doc, bm25.score(norms.fieldnorm_id(doc), frequency));
                         }
-                        doc = postings.advance();
-                    }
+                    })?;
                 }
                 None => for_each_document_of(&index, &info, |doc| {
                     if wanted(doc) {
@@ -250,14 +257,56 @@ impl MemberWeight {
     }
 }
 
-struct WordsWeight {
+pub(super) struct WordsWeight {
     required: Vec<MemberWeight>,
     optional: Vec<MemberWeight>,
     needed: usize,
     scoring: bool,
 }
 
+/// One segment's matching documents and what each scores.
+pub(super) struct SegmentMatches {
+    pub docs: DocBits,
+    pub scores: Scores,
+}
+
+/// Each member's matches in one segment, from which a document's score is summed.
+pub(super) struct Scores {
+    /// Required members first, then optional words.
+    members: Vec<Matches>,
+    scoring: bool,
+}
+
+impl Scores {
+    /// The sum of the members `doc` holds (0 when scoring is off).
+    #[inline]
+    pub(super) fn of(&self, doc: DocId) -> Score {
+        if !self.scoring {
+            return 0.0;
+        }
+        // A member's score is 0 where it is not held: adding it changes nothing.
+        self.members.iter().map(|found| found.score(doc)).sum()
+    }
+}
+
 impl WordsWeight {
+    /// The segment's documents holding enough required members, with their scores. None
+    /// when no document in the segment can match.
+    pub(super) fn segment_matches(
+        &self,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Option<SegmentMatches>> {
+        Ok(self
+            .matching(reader)?
+            .map(|(docs, members)| SegmentMatches {
+                docs,
+                scores: Scores {
+                    members,
+                    scoring: self.scoring,
+                },
+            }))
+    }
+
     /// The documents holding enough required members, and the members' matches. None when
     /// no document in the segment can match.
     fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Option<(DocBits, Vec<Matches>)>> {
@@ -317,13 +366,12 @@ fn at_least(max_doc: DocId, members: &[Matches], needed: usize) -> DocBits {
 
 impl Weight for WordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some((docs, members)) = self.matching(reader)? else {
+        let Some(found) = self.segment_matches(reader)? else {
             return Ok(Box::new(EmptyScorer));
         };
         Ok(Box::new(WordsScorer {
-            docs: DocBitsDocSet::new(docs),
-            members,
-            scoring: self.scoring,
+            docs: DocBitsDocSet::new(found.docs),
+            scores: found.scores,
             boost,
         }))
     }
@@ -344,9 +392,7 @@ impl Weight for WordsWeight {
 
 struct WordsScorer {
     docs: DocBitsDocSet,
-    /// Required members first, then optional words.
-    members: Vec<Matches>,
-    scoring: bool,
+    scores: Scores,
     boost: Score,
 }
 
@@ -370,17 +416,10 @@ impl DocSet for WordsScorer {
 
 impl Scorer for WordsScorer {
     fn score(&mut self) -> Score {
-        if !self.scoring {
+        if !self.scores.scoring {
             return self.boost;
         }
-        let doc = self.docs.doc();
-        let total: Score = self
-            .members
-            .iter()
-            .filter(|found| found.docs.contains(doc))
-            .map(|found| found.score(doc))
-            .sum();
-        total * self.boost
+        self.scores.of(self.docs.doc()) * self.boost
     }
 }
 
@@ -388,7 +427,7 @@ impl Scorer for WordsScorer {
 mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
-    use tantivy::schema::{Field, Schema, TEXT};
+    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, DocAddress, Index, IndexWriter};
 
     use super::*;
