@@ -76,6 +76,8 @@ pub(super) struct SegmentFacets {
     /// faster by visiting its few matches than by intersecting every value's set.
     starts: Vec<u32>,
     values_of: Vec<u32>,
+    /// Each value's number of documents (deleted ones included), in `values`' order.
+    totals: Vec<u64>,
     /// What intersecting every value's set costs for a search matching everything, in words
     /// and document lookups: the bar the per-document count must beat.
     dense_values: usize,
@@ -141,6 +143,13 @@ impl SegmentFacets {
             starts.push(at as u32);
         }
         let values_of = pairs.into_iter().map(|(_, value)| value).collect();
+        let totals = values
+            .iter()
+            .map(|(_, holders)| match holders {
+                Holders::Dense(bits) => bits.len(),
+                Holders::Sparse(docs) => docs.len() as u64,
+            })
+            .collect();
         let dense_values = values
             .iter()
             .filter(|(_, h)| matches!(h, Holders::Dense(_)))
@@ -156,6 +165,7 @@ impl SegmentFacets {
             values,
             starts,
             values_of,
+            totals,
             dense_values,
             sparse_docs,
         })
@@ -165,12 +175,48 @@ impl SegmentFacets {
     fn count_by_document(&self, matches: &DocBits) -> Vec<(u32, u64)> {
         let mut counts = vec![0u64; self.values.len()];
         for doc in matches.iter() {
-            let doc = doc as usize;
-            let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
-            for &value in &self.values_of[from..to] {
-                counts[value as usize] += 1;
+            self.count_values_of(doc, &mut counts);
+        }
+        self.numbered(counts)
+    }
+
+    /// Each value's number of matches, visiting the documents that do not match: a value's
+    /// matches are its documents less those. For broad searches, where fewer documents
+    /// miss than match (browsing everything: only the deleted ones).
+    fn count_by_missing(&self, matches: &DocBits) -> Vec<(u32, u64)> {
+        let mut missing = vec![0u64; self.values.len()];
+        let max_doc = self.starts.len().saturating_sub(1);
+        for (at, &word) in matches.words.iter().enumerate() {
+            let mut rest = !word;
+            let first = at * 64;
+            if first + 64 > max_doc {
+                rest &= (1u64 << (max_doc - first)) - 1;
+            }
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                self.count_values_of((first + bit) as DocId, &mut missing);
             }
         }
+        let counts = self
+            .totals
+            .iter()
+            .zip(missing)
+            .map(|(total, missing)| total - missing)
+            .collect();
+        self.numbered(counts)
+    }
+
+    fn count_values_of(&self, doc: DocId, counts: &mut [u64]) {
+        let doc = doc as usize;
+        let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
+        for &value in &self.values_of[from..to] {
+            counts[value as usize] += 1;
+        }
+    }
+
+    /// Counts by index into `values` as (value number, count), leaving out the zeros.
+    fn numbered(&self, counts: Vec<u64>) -> Vec<(u32, u64)> {
         counts
             .into_iter()
             .zip(&self.values)
@@ -203,11 +249,17 @@ impl SegmentFacets {
     /// Each value's number of matches, given the segment's matches (values with none left
     /// out).
     fn count(&self, matches: &DocBits, matched: u64) -> Vec<(u32, u64)> {
-        let per_document = matched as usize * self.values_of.len() / self.starts.len().max(1);
-        if per_document < self.dense_values * matches.words.len() / 2 + self.sparse_docs {
-            return self.count_by_document(matches);
+        let max_doc = self.starts.len().saturating_sub(1);
+        let missed = max_doc.saturating_sub(matched as usize);
+        let per_document =
+            (matched as usize).min(missed) * self.values_of.len() / self.starts.len().max(1);
+        if per_document >= self.dense_values * matches.words.len() / 2 + self.sparse_docs {
+            return self.count_by_sets(matches);
         }
-        self.count_by_sets(matches)
+        if missed < matched as usize {
+            return self.count_by_missing(matches);
+        }
+        self.count_by_document(matches)
     }
 
     /// Each value's number of matches, intersecting each value's set with the matches.
@@ -466,6 +518,11 @@ mod tests {
                 sorted(facets.count_by_sets(&matches)),
                 "every {every}"
             );
+            assert_eq!(
+                by_document,
+                sorted(facets.count_by_missing(&matches)),
+                "every {every}"
+            );
             let type_a = by_document
                 .iter()
                 .find(|(f, v, _)| *f == Facet::Type && &**v == "a")
@@ -475,6 +532,16 @@ mod tests {
                 .filter(|d| d % 3 == 0)
                 .count() as u64;
             assert_eq!(type_a.unwrap_or(0), expected, "every {every}");
+            // The other documents: a broad search, where few miss.
+            let mut others = DocBits::new(segment.max_doc());
+            (0..1_000)
+                .filter(|doc| !matches.contains(*doc))
+                .for_each(|doc| others.insert(doc));
+            assert_eq!(
+                sorted(facets.count_by_missing(&others)),
+                sorted(facets.count_by_document(&others)),
+                "all but every {every}"
+            );
         }
     }
 
