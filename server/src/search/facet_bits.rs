@@ -71,17 +71,81 @@ impl ValueNumbers {
 pub(super) struct SegmentFacets {
     /// Each value's number and the documents holding it.
     values: Vec<(u32, Holders)>,
-    /// The same sets turned around: document `d`'s values are
-    /// `values_of[starts[d]..starts[d + 1]]` (indexes into `values`). A narrow search counts
-    /// faster by visiting its few matches than by intersecting every value's set.
-    starts: Vec<u32>,
-    values_of: Vec<u32>,
+    /// The same sets turned around, every value and the sparse ones only. A narrow search
+    /// counts faster by visiting its few matches than by intersecting every value's set,
+    /// and values held by few documents each (organisations) count faster by visiting the
+    /// matches than by looking each of their documents up in them.
+    all_by_document: ValuesByDocument,
+    sparse_by_document: ValuesByDocument,
     /// Each value's number of documents (deleted ones included), in `values`' order.
     totals: Vec<u64>,
+    max_doc: DocId,
     /// What intersecting every value's set costs for a search matching everything, in words
     /// and document lookups: the bar the per-document count must beat.
     dense_values: usize,
     sparse_docs: usize,
+}
+
+/// Each document's values (indexes into [`SegmentFacets::values`]): document `d`'s are
+/// `of[starts[d]..starts[d + 1]]`.
+struct ValuesByDocument {
+    starts: Vec<u32>,
+    of: Vec<u32>,
+}
+
+impl ValuesByDocument {
+    /// From (document, value) pairs in document order.
+    fn build(pairs: &[(DocId, u32)], max_doc: DocId) -> ValuesByDocument {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut at = 0;
+        for doc in 0..=max_doc {
+            while at < pairs.len() && pairs[at].0 < doc {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        ValuesByDocument {
+            starts,
+            of: pairs.iter().map(|&(_, value)| value).collect(),
+        }
+    }
+
+    /// Values per document, on average, scaled by 1,024.
+    fn per_document_1024(&self) -> usize {
+        self.of.len() * 1024 / self.starts.len().max(1)
+    }
+
+    /// Adds one to the count of every value of every document in `docs`, or of every
+    /// document not in `docs` when `missing` (then the counts are of misses).
+    fn tally(&self, docs: &DocBits, missing: bool, counts: &mut [u64]) {
+        let max_doc = self.starts.len().saturating_sub(1);
+        for (at, &word) in docs.words.iter().enumerate() {
+            let first = at * 64;
+            let mut rest = if missing { !word } else { word };
+            if first + 64 > max_doc {
+                rest &= (1u64 << (max_doc - first)) - 1;
+            }
+            while rest != 0 {
+                let doc = first + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
+                for &value in &self.of[from..to] {
+                    counts[value as usize] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// How the sparse values are counted alongside the dense sets' intersections.
+#[derive(Clone, Copy, Debug)]
+enum SparseBy {
+    /// Each of their documents looked up in the matches.
+    Lookups,
+    /// The matches visited.
+    Matches,
+    /// The documents that miss visited (a value's matches are its documents less those).
+    Misses,
 }
 
 impl SegmentFacets {
@@ -134,15 +198,9 @@ impl SegmentFacets {
             values.push((numbers.number(facet, value), holders));
         }
         pairs.sort_unstable();
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut at = 0;
-        for doc in 0..=max_doc {
-            while at < pairs.len() && pairs[at].0 < doc {
-                at += 1;
-            }
-            starts.push(at as u32);
-        }
-        let values_of = pairs.into_iter().map(|(_, value)| value).collect();
+        let all_by_document = ValuesByDocument::build(&pairs, max_doc);
+        pairs.retain(|&(_, value)| matches!(values[value as usize].1, Holders::Sparse(_)));
+        let sparse_by_document = ValuesByDocument::build(&pairs, max_doc);
         let totals = values
             .iter()
             .map(|(_, holders)| match holders {
@@ -163,9 +221,10 @@ impl SegmentFacets {
             .sum();
         Ok(SegmentFacets {
             values,
-            starts,
-            values_of,
+            all_by_document,
+            sparse_by_document,
             totals,
+            max_doc,
             dense_values,
             sparse_docs,
         })
@@ -174,9 +233,7 @@ impl SegmentFacets {
     /// Each value's number of matches, visiting the matches one by one.
     fn count_by_document(&self, matches: &DocBits) -> Vec<(u32, u64)> {
         let mut counts = vec![0u64; self.values.len()];
-        for doc in matches.iter() {
-            self.count_values_of(doc, &mut counts);
-        }
+        self.all_by_document.tally(matches, false, &mut counts);
         self.numbered(counts)
     }
 
@@ -185,19 +242,7 @@ impl SegmentFacets {
     /// miss than match (browsing everything: only the deleted ones).
     fn count_by_missing(&self, matches: &DocBits) -> Vec<(u32, u64)> {
         let mut missing = vec![0u64; self.values.len()];
-        let max_doc = self.starts.len().saturating_sub(1);
-        for (at, &word) in matches.words.iter().enumerate() {
-            let mut rest = !word;
-            let first = at * 64;
-            if first + 64 > max_doc {
-                rest &= (1u64 << (max_doc - first)) - 1;
-            }
-            while rest != 0 {
-                let bit = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                self.count_values_of((first + bit) as DocId, &mut missing);
-            }
-        }
+        self.all_by_document.tally(matches, true, &mut missing);
         let counts = self
             .totals
             .iter()
@@ -205,14 +250,6 @@ impl SegmentFacets {
             .map(|(total, missing)| total - missing)
             .collect();
         self.numbered(counts)
-    }
-
-    fn count_values_of(&self, doc: DocId, counts: &mut [u64]) {
-        let doc = doc as usize;
-        let (from, to) = (self.starts[doc] as usize, self.starts[doc + 1] as usize);
-        for &value in &self.values_of[from..to] {
-            counts[value as usize] += 1;
-        }
     }
 
     /// Counts by index into `values` as (value number, count), leaving out the zeros.
@@ -247,35 +284,50 @@ impl SegmentFacets {
     }
 
     /// Each value's number of matches, given the segment's matches (values with none left
-    /// out).
+    /// out), by whichever way visits least.
     fn count(&self, matches: &DocBits, matched: u64) -> Vec<(u32, u64)> {
-        let max_doc = self.starts.len().saturating_sub(1);
-        let missed = max_doc.saturating_sub(matched as usize);
-        let per_document =
-            (matched as usize).min(missed) * self.values_of.len() / self.starts.len().max(1);
-        if per_document >= self.dense_values * matches.words.len() / 2 + self.sparse_docs {
-            return self.count_by_sets(matches);
+        let matched = matched as usize;
+        let missed = (self.max_doc as usize).saturating_sub(matched);
+        let visited = matched.min(missed);
+        let by_document = visited * self.all_by_document.per_document_1024() / 1024;
+        let sparse_by_document = visited * self.sparse_by_document.per_document_1024() / 1024;
+        let by_sets =
+            self.dense_values * matches.words.len() / 2 + self.sparse_docs.min(sparse_by_document);
+        if by_document < by_sets {
+            return if missed < matched {
+                self.count_by_missing(matches)
+            } else {
+                self.count_by_document(matches)
+            };
         }
-        if missed < matched as usize {
-            return self.count_by_missing(matches);
-        }
-        self.count_by_document(matches)
+        let sparse = if self.sparse_docs <= sparse_by_document {
+            SparseBy::Lookups
+        } else if missed < matched {
+            SparseBy::Misses
+        } else {
+            SparseBy::Matches
+        };
+        self.count_by_sets(matches, sparse)
     }
 
-    /// Each value's number of matches, intersecting each value's set with the matches.
-    fn count_by_sets(&self, matches: &DocBits) -> Vec<(u32, u64)> {
+    /// Each value's number of matches: the dense values' sets intersected with the matches,
+    /// the sparse values counted `sparse`.
+    fn count_by_sets(&self, matches: &DocBits, sparse: SparseBy) -> Vec<(u32, u64)> {
         // A narrow search touches few words of the bitset: only those need intersecting.
         // A broad one touches most, and a plain pass over all of them is faster.
         let occupied: Vec<usize> = (0..matches.words.len())
             .filter(|&i| matches.words[i] != 0)
             .collect();
         let broad = occupied.len() * 2 > matches.words.len();
-        let mut counts = Vec::new();
-        for (number, holders) in &self.values {
-            let count = match holders {
-                Holders::Sparse(docs) => {
-                    docs.iter().filter(|&&d| matches.contains(d)).count() as u64
-                }
+        let mut counts = vec![0u64; self.values.len()];
+        for ((_, holders), count) in self.values.iter().zip(counts.iter_mut()) {
+            *count = match holders {
+                Holders::Sparse(docs) => match sparse {
+                    SparseBy::Lookups => {
+                        docs.iter().filter(|&&d| matches.contains(d)).count() as u64
+                    }
+                    SparseBy::Matches | SparseBy::Misses => 0,
+                },
                 Holders::Dense(bits) if broad => bits
                     .words
                     .iter()
@@ -287,11 +339,26 @@ impl SegmentFacets {
                     .map(|&i| u64::from((bits.words[i] & matches.words[i]).count_ones()))
                     .sum(),
             };
-            if count > 0 {
-                counts.push((*number, count));
+        }
+        match sparse {
+            SparseBy::Lookups => {}
+            SparseBy::Matches => self.sparse_by_document.tally(matches, false, &mut counts),
+            SparseBy::Misses => {
+                let mut missing = vec![0u64; self.values.len()];
+                self.sparse_by_document.tally(matches, true, &mut missing);
+                for (((_, holders), count), (total, missed)) in self
+                    .values
+                    .iter()
+                    .zip(counts.iter_mut())
+                    .zip(self.totals.iter().zip(missing))
+                {
+                    if matches!(holders, Holders::Sparse(_)) {
+                        *count = total - missed;
+                    }
+                }
             }
         }
-        counts
+        self.numbered(counts)
     }
 }
 
@@ -513,11 +580,13 @@ mod tests {
                 matches.insert(doc);
             }
             let by_document = sorted(facets.count_by_document(&matches));
-            assert_eq!(
-                by_document,
-                sorted(facets.count_by_sets(&matches)),
-                "every {every}"
-            );
+            for sparse in [SparseBy::Lookups, SparseBy::Matches, SparseBy::Misses] {
+                assert_eq!(
+                    by_document,
+                    sorted(facets.count_by_sets(&matches, sparse)),
+                    "every {every}, sparse values by {sparse:?}"
+                );
+            }
             assert_eq!(
                 by_document,
                 sorted(facets.count_by_missing(&matches)),
@@ -537,11 +606,19 @@ mod tests {
             (0..1_000)
                 .filter(|doc| !matches.contains(*doc))
                 .for_each(|doc| others.insert(doc));
+            let by_document = sorted(facets.count_by_document(&others));
             assert_eq!(
                 sorted(facets.count_by_missing(&others)),
-                sorted(facets.count_by_document(&others)),
+                by_document,
                 "all but every {every}"
             );
+            for sparse in [SparseBy::Lookups, SparseBy::Matches, SparseBy::Misses] {
+                assert_eq!(
+                    sorted(facets.count_by_sets(&others, sparse)),
+                    by_document,
+                    "all but every {every}, sparse values by {sparse:?}"
+                );
+            }
         }
     }
 
