@@ -6,8 +6,10 @@
 //! language (`text_en`, `text_fi`, …). `analysis` cuts the text for all of them. A query
 //! word is looked up in all of them, so a member need not say which language they search
 //! in. Facets are one hierarchical facet field (`/topic/personnel`), counted from
-//! per-segment bitsets (`facet_bits`). It holds nothing the database does not: `mutual
-//! search reindex` can always rebuild it.
+//! per-segment bitsets (`facet_bits`). Searches with words are matched, scored, filtered,
+//! counted and ranked by our own code (`word_scores`, `ranking`); browsing without words
+//! uses tantivy's collectors. It holds nothing the database does not: `mutual search
+//! reindex` can always rebuild it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
