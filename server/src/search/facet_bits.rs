@@ -269,8 +269,8 @@ impl SegmentFacets {
     }
 
     /// The documents holding any of the values numbered `numbers`.
-    pub(super) fn holding(&self, numbers: &[u32], max_doc: DocId) -> DocBits {
-        let mut holders = DocBits::new(max_doc);
+    pub(super) fn holding(&self, numbers: &[u32]) -> DocBits {
+        let mut holders = DocBits::new(self.max_doc);
         for (number, held) in &self.values {
             if !numbers.contains(number) {
                 continue;

@@ -150,7 +150,7 @@ fn segment_ranked(
     };
     let mut docs = found.docs;
     for numbers in filters {
-        docs.and(&facets.holding(numbers, reader.max_doc()));
+        docs.and(&facets.holding(numbers));
     }
     if let Some(alive) = reader.alive_bitset() {
         docs.retain(|doc| alive.is_alive(doc));
@@ -202,9 +202,10 @@ fn best(
         }
         kept.push(place);
         if kept.len() == wanted * 2 {
+            // Puts the `wanted`-th best at `wanted - 1`, the better ones before it.
             kept.select_nth_unstable_by(wanted - 1, Place::order);
             kept.truncate(wanted);
-            floor = kept.iter().copied().max_by(Place::order);
+            floor = kept.last().copied();
         }
     }
     kept
