@@ -11,6 +11,7 @@
 //! uses tantivy's collectors. It holds nothing the database does not: `mutual search
 //! reindex` can always rebuild it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -40,9 +41,11 @@ use super::ranking::{self, RankBy};
 use super::snippets;
 use super::typos::{OtherSpellings, SpellingMatcher};
 use super::word_scores::{Required, WordQuery, WordsQuery};
+use serde::{Deserialize, Serialize};
+
 use super::{
-    Capabilities, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError, SearchQuery,
-    SearchResults, Sort,
+    Capabilities, DocType, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError,
+    SearchQuery, SearchResults, Sort,
 };
 
 /// The typo automata a search built, by the folded word they are for.
@@ -61,7 +64,7 @@ const MIN_HITS_PER_THREAD: usize = 4;
 const SNIPPET_CHARS: usize = 200;
 /// Bumped whenever the schema or the analyzers change: an index built with another version
 /// is rebuilt from the database at start-up rather than searched wrongly.
-const SCHEMA_VERSION: &str = "4";
+const SCHEMA_VERSION: &str = "5";
 /// Bytes per compressed block of stored documents: a few documents each.
 const DOC_STORE_BLOCK_BYTES: usize = 4_096;
 
@@ -87,7 +90,7 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING | STORED | FAST);
+    let id = builder.add_text_field("id", STRING | FAST);
     let stored = builder.add_text_field("doc", STORED);
     let text = |tokenizer: &str, positions: bool| {
         TextOptions::default().set_indexing_options(
@@ -357,7 +360,10 @@ impl Inner {
         let f = &self.fields;
         let mut out = TantivyDocument::default();
         out.add_text(f.id, &doc.id);
-        out.add_text(f.stored, serde_json::to_string(doc).map_err(index_error)?);
+        out.add_text(
+            f.stored,
+            serde_json::to_string(&StoredHit::of(doc)).map_err(index_error)?,
+        );
         out.add_text(f.title, &doc.title);
         // Searching an organisation's name finds what it published (as Meilisearch does).
         let all = [&doc.title, &doc.summary, &doc.body]
@@ -745,34 +751,34 @@ impl Inner {
             let stored: TantivyDocument = searcher.doc(address).map_err(index_error)?;
             let Some(json) = stored
                 .get_first(self.fields.stored)
-                .and_then(|v| v.as_str().map(str::to_string))
+                .and_then(|v| v.as_str())
             else {
                 continue;
             };
-            let doc: SearchDocument = serde_json::from_str(&json).map_err(index_error)?;
+            let doc: StoredHit = serde_json::from_str(json).map_err(index_error)?;
             let highlighter = highlighters
-                .entry(doc.lang.clone())
+                .entry(doc.lang.to_string())
                 .or_insert_with(|| Highlighter::new(words, &doc.lang));
             let snippet = highlighter
-                .snippet(opening(&doc.body), &mut folded)
+                .snippet(&doc.opening, &mut folded)
                 .or_else(|| highlighter.snippet(&doc.summary, &mut folded))
                 .unwrap_or_else(|| {
                     let source = if doc.summary.is_empty() {
-                        &doc.body
+                        &doc.opening
                     } else {
                         &doc.summary
                     };
                     query::excerpt(source, SNIPPET_CHARS)
                 });
             hits.push(Hit {
-                id: doc.id,
+                id: doc.id.into_owned(),
                 doc_type: doc.doc_type,
-                path: doc.path,
-                title: doc.title,
-                summary: doc.summary,
-                organisation: doc.organisation,
-                organisation_name: doc.organisation_name,
-                lang: doc.lang,
+                path: doc.path.into_owned(),
+                title: doc.title.into_owned(),
+                summary: doc.summary.into_owned(),
+                organisation: doc.organisation.into_owned(),
+                organisation_name: doc.organisation_name.into_owned(),
+                lang: doc.lang.into_owned(),
                 local: doc.local,
                 published: doc.published,
                 snippet,
@@ -802,6 +808,51 @@ impl Inner {
             }
         }
         Ok(versions)
+    }
+}
+
+/// What a hit shows, stored with each document: the body only as far as snippets look
+/// ([`opening`]), so loading a page of hits decompresses and parses a part of each
+/// document rather than all of it (the rest is the database's).
+#[derive(Serialize, Deserialize)]
+struct StoredHit<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(rename = "type")]
+    doc_type: DocType,
+    #[serde(borrow)]
+    path: Cow<'a, str>,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow)]
+    summary: Cow<'a, str>,
+    #[serde(borrow)]
+    organisation: Cow<'a, str>,
+    #[serde(borrow)]
+    organisation_name: Cow<'a, str>,
+    #[serde(borrow)]
+    lang: Cow<'a, str>,
+    local: bool,
+    published: i64,
+    #[serde(borrow)]
+    opening: Cow<'a, str>,
+}
+
+impl<'a> StoredHit<'a> {
+    fn of(doc: &'a SearchDocument) -> StoredHit<'a> {
+        StoredHit {
+            id: Cow::Borrowed(&doc.id),
+            doc_type: doc.doc_type,
+            path: Cow::Borrowed(&doc.path),
+            title: Cow::Borrowed(&doc.title),
+            summary: Cow::Borrowed(&doc.summary),
+            organisation: Cow::Borrowed(&doc.organisation),
+            organisation_name: Cow::Borrowed(&doc.organisation_name),
+            lang: Cow::Borrowed(&doc.lang),
+            local: doc.local,
+            published: doc.published,
+            opening: Cow::Borrowed(opening(&doc.body)),
+        }
     }
 }
 

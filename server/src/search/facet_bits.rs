@@ -439,7 +439,7 @@ impl FacetCache {
             let of_facet: BTreeMap<String, u64> = std::iter::from_fn(|| {
                 values
                     .next_if(|((f, _), _)| *f == facet)
-                    .map(|((_, value), count)| (value.to_string(), count))
+                    .map(|((_, value), count)| (String::from(&**value), count))
             })
             .collect();
             merged.insert(facet, of_facet);
