@@ -25,3 +25,9 @@ pub mod web;
 
 /// The version shown in NodeInfo, `/healthz` and `mutual --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// mimalloc rather than the system allocator: a search allocates and frees many short-lived
+/// buffers (typo automata, bitsets, snippets) from several threads, and glibc's allocator
+/// spent a tenth of a search's time on them; indexing gains too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
