@@ -1119,6 +1119,14 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// CPU time the hypervisor gave to other machines while this one wanted it (`steal` in
+/// /proc/stat, in the kernel's ticks of 1/100 s), summed over the cores: this machine's
+/// slow spells show here, and a run with much of it says more about the host than the code.
+fn stolen_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    stat.lines().next()?.split_whitespace().nth(8)?.parse().ok()
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -1954,6 +1962,7 @@ fn main() {
         args.per_class
     );
     let root = tempfile::tempdir().expect("temp dir");
+    let started = (Instant::now(), stolen_ticks());
     let figures: Vec<SizeFigures> = args
         .sizes
         .iter()
@@ -2016,6 +2025,15 @@ fn main() {
         }
     }
     println!("load average at end {}", load_average());
+    if let (Some(before), Some(after)) = (started.1, stolen_ticks()) {
+        let stolen = after.saturating_sub(before) as f64 / 100.0;
+        let cores_time = started.0.elapsed().as_secs_f64() * cores.max(1) as f64;
+        println!(
+            "CPU time stolen by the hypervisor during the run: {stolen:.1} s, {:.1}% of the cores' time \
+             (near 0 when this machine has its cores to itself)",
+            100.0 * stolen / cores_time
+        );
+    }
     let extra = if args.given.is_empty() {
         String::new()
     } else {
