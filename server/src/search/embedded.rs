@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -41,8 +42,6 @@ use super::ranking::{self, RankBy};
 use super::snippets;
 use super::typos::{OtherSpellings, SpellingMatcher};
 use super::word_scores::{Required, WordQuery, WordsQuery};
-use serde::{Deserialize, Serialize};
-
 use super::{
     Capabilities, DocType, Facet, FacetCounts, Hit, SearchDocument, SearchEngine, SearchError,
     SearchQuery, SearchResults, Sort,
@@ -1058,6 +1057,49 @@ mod tests {
         );
         assert!(is_stop_word(&mut analyzers, "the"));
         assert!(!is_stop_word(&mut analyzers, "hours"));
+    }
+
+    #[test]
+    fn a_hit_is_stored_with_its_body_only_as_far_as_snippets_read() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let engine = EmbeddedEngine::open(dir.path()).expect("index");
+        let mut doc = sample_document(1);
+        // "giraffe" early in a long body, "zebra" well past the part snippets read.
+        let filler = "words about support plans and ordinary days ".repeat(100);
+        doc.body = format!("The giraffe story. {filler} The zebra ending.");
+        assert!(doc.body.find("zebra").expect("zebra") > 2_000);
+        engine.add_now(&[doc.clone()]).expect("add");
+        engine.commit().expect("commit");
+
+        let searcher = engine.inner.reader.searcher();
+        let stored: TantivyDocument = searcher.doc(DocAddress::new(0, 0)).expect("stored");
+        let json = stored
+            .get_first(engine.inner.fields.stored)
+            .and_then(|v| v.as_str())
+            .expect("the hit record");
+        assert!(json.contains("giraffe"), "the opening is kept for snippets");
+        assert!(
+            !json.contains("zebra"),
+            "the rest of the body is not stored"
+        );
+        assert!(json.len() < doc.body.len(), "{} bytes stored", json.len());
+
+        // Both words are still searchable, and a hit shows what it showed before.
+        for (word, marked) in [("giraffe", true), ("zebra", false)] {
+            let results = engine
+                .search_now(&SearchQuery {
+                    text: word.into(),
+                    ..SearchQuery::default()
+                })
+                .expect("search");
+            assert_eq!(results.total, 1, "{word}");
+            let hit = &results.hits[0];
+            assert_eq!(
+                (hit.id.as_str(), hit.title.as_str(), hit.path.as_str()),
+                (doc.id.as_str(), doc.title.as_str(), doc.path.as_str())
+            );
+            assert_eq!(hit.snippet.contains(query::MARK_START), marked, "{word}");
+        }
     }
 
     /// Documents of a few words drawn from a small vocabulary, so that many share a score
