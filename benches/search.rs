@@ -1962,7 +1962,7 @@ fn main() {
         args.per_class
     );
     let root = tempfile::tempdir().expect("temp dir");
-    let started = (Instant::now(), stolen_ticks());
+    let (started, stolen_before) = (Instant::now(), stolen_ticks());
     let figures: Vec<SizeFigures> = args
         .sizes
         .iter()
@@ -2025,9 +2025,9 @@ fn main() {
         }
     }
     println!("load average at end {}", load_average());
-    if let (Some(before), Some(after)) = (started.1, stolen_ticks()) {
+    if let (Some(before), Some(after)) = (stolen_before, stolen_ticks()) {
         let stolen = after.saturating_sub(before) as f64 / 100.0;
-        let cores_time = started.0.elapsed().as_secs_f64() * cores.max(1) as f64;
+        let cores_time = started.elapsed().as_secs_f64() * cores.max(1) as f64;
         println!(
             "CPU time stolen by the hypervisor during the run: {stolen:.1} s, {:.1}% of the cores' time \
              (near 0 when this machine has its cores to itself)",

@@ -812,28 +812,21 @@ impl Inner {
 
 /// What a hit shows, stored with each document: the body only as far as snippets look
 /// ([`opening`]), so loading a page of hits decompresses and parses a part of each
-/// document rather than all of it (the rest is the database's).
+/// document rather than all of it (the rest is the database's). Borrowed from the document
+/// when written; read back owned, to be moved into the [`Hit`].
 #[derive(Serialize, Deserialize)]
 struct StoredHit<'a> {
-    #[serde(borrow)]
     id: Cow<'a, str>,
     #[serde(rename = "type")]
     doc_type: DocType,
-    #[serde(borrow)]
     path: Cow<'a, str>,
-    #[serde(borrow)]
     title: Cow<'a, str>,
-    #[serde(borrow)]
     summary: Cow<'a, str>,
-    #[serde(borrow)]
     organisation: Cow<'a, str>,
-    #[serde(borrow)]
     organisation_name: Cow<'a, str>,
-    #[serde(borrow)]
     lang: Cow<'a, str>,
     local: bool,
     published: i64,
-    #[serde(borrow)]
     opening: Cow<'a, str>,
 }
 
